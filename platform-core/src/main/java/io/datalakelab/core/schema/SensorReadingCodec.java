@@ -1,0 +1,118 @@
+package io.datalakelab.core.schema;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * The JSON encoding of {@link SensorReading} (one object, field names as in the Avro schema) and its
+ * conversion to and from Avro {@link GenericRecord}s. Decoding is strict: a missing or mistyped field
+ * raises {@link InvalidRecordException} naming the field.
+ */
+public final class SensorReadingCodec {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SensorReadingCodec() {
+    }
+
+    public static byte[] toJson(SensorReading reading) {
+        try {
+            return JSON.writeValueAsBytes(toJsonNode(reading));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode reading of " + reading.deviceId(), e);
+        }
+    }
+
+    public static ObjectNode toJsonNode(SensorReading reading) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("deviceId", reading.deviceId());
+        node.put("deviceType", reading.deviceType());
+        node.put("site", reading.site());
+        node.put("eventTime", reading.eventTime());
+        node.put("sequence", reading.sequence());
+        ObjectNode values = node.putObject("values");
+        reading.values().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> values.put(e.getKey(), e.getValue()));
+        return node;
+    }
+
+    public static SensorReading fromJson(byte[] json) {
+        if (json == null) {
+            throw new InvalidRecordException("value is null (a tombstone is not a sensor reading)");
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new InvalidRecordException("value is not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        return fromJsonNode(node);
+    }
+
+    public static SensorReading fromJsonNode(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new InvalidRecordException("value is not a JSON object");
+        }
+        JsonNode values = node.get("values");
+        if (values == null || !values.isObject()) {
+            throw new InvalidRecordException("field 'values' is missing or not an object");
+        }
+        Map<String, Double> measured = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = values.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isNumber()) {
+                throw new InvalidRecordException("field 'values." + e.getKey() + "' is not a number");
+            }
+            measured.put(e.getKey(), e.getValue().doubleValue());
+        }
+        return new SensorReading(text(node, "deviceId"), text(node, "deviceType"), text(node, "site"),
+                integer(node, "eventTime"), integer(node, "sequence"), measured);
+    }
+
+    public static GenericRecord toAvro(SensorReading reading) {
+        GenericRecord record = new GenericData.Record(Schemas.sensorReading());
+        record.put("deviceId", reading.deviceId());
+        record.put("deviceType", reading.deviceType());
+        record.put("site", reading.site());
+        record.put("eventTime", reading.eventTime());
+        record.put("sequence", reading.sequence());
+        record.put("values", new LinkedHashMap<>(reading.values()));
+        return record;
+    }
+
+    public static SensorReading fromAvro(GenericRecord record) {
+        Schema schema = record.getSchema();
+        if (!Schemas.sensorReading().getFullName().equals(schema.getFullName())) {
+            throw new InvalidRecordException("Avro record is a " + schema.getFullName() + ", not a SensorReading");
+        }
+        Map<String, Double> values = new LinkedHashMap<>();
+        ((Map<?, ?>) record.get("values")).forEach((k, v) -> values.put(k.toString(), ((Number) v).doubleValue()));
+        return new SensorReading(record.get("deviceId").toString(), record.get("deviceType").toString(),
+                record.get("site").toString(), (Long) record.get("eventTime"), (Long) record.get("sequence"), values);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.isTextual()) {
+            throw new InvalidRecordException("field '" + field + "' is missing or not a string");
+        }
+        return value.asText();
+    }
+
+    private static long integer(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToLong() || !value.isIntegralNumber()) {
+            throw new InvalidRecordException("field '" + field + "' is missing or not an integer");
+        }
+        return value.asLong();
+    }
+}

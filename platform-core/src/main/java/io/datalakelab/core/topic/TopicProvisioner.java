@@ -1,0 +1,46 @@
+package io.datalakelab.core.topic;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates topics from {@link TopicSpec}s if they are missing, and says so when an existing topic differs. */
+public final class TopicProvisioner {
+
+    private final Admin admin;
+
+    public TopicProvisioner(Admin admin) {
+        this.admin = admin;
+    }
+
+    /**
+     * Ensures the topic exists. An existing topic is left as it is (changing partitions re-keys data);
+     * the returned text says how it differs from the spec, or is empty.
+     */
+    public String ensure(TopicSpec spec) throws InterruptedException {
+        try {
+            admin.createTopics(List.of(spec.toNewTopic())).all().get();
+            return "";
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + spec.name() + ": " + e.getCause().getMessage(), e.getCause());
+            }
+        }
+        try {
+            Map<String, TopicDescription> described = admin.describeTopics(List.of(spec.name())).allTopicNames().get();
+            TopicDescription description = described.get(spec.name());
+            int partitions = description.partitions().size();
+            int replicas = description.partitions().get(0).replicas().size();
+            if (partitions != spec.partitions() || replicas != spec.replicationFactor()) {
+                return "topic " + spec.name() + " already exists with " + partitions + " partitions and RF " + replicas
+                        + " (spec asks for " + spec.partitions() + " and " + spec.replicationFactor() + "); kept as it is";
+            }
+            return "";
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot describe topic " + spec.name() + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+}

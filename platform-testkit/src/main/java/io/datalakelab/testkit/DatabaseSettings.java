@@ -1,0 +1,32 @@
+package io.datalakelab.testkit;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Server arguments shared by the {@link Database} fixture and the lab's database process. */
+public final class DatabaseSettings {
+
+    private DatabaseSettings() {
+    }
+
+    /** ROW binlog with full row images, as change-data capture needs; bound to 127.0.0.1. */
+    public static List<String> serverArguments(Path binlogDir, int serverId) {
+        List<String> args = new ArrayList<>();
+        args.add("--bind-address=127.0.0.1");
+        args.add("--server-id=" + serverId);
+        args.add("--log-bin=" + binlogDir.resolve("mysql-bin"));
+        args.add("--binlog-format=ROW");
+        args.add("--binlog-row-image=FULL");
+        args.add("--skip-name-resolve");
+        if ("root".equals(System.getProperty("user.name"))) {
+            // mysqld refuses to run as root unless told so explicitly.
+            args.add("--user=root");
+        }
+        return args;
+    }
+
+    public static String jdbcUrl(int port, String database) {
+        return "jdbc:mysql://127.0.0.1:" + port + "/" + database + "?user=root&allowPublicKeyRetrieval=true&useSSL=false";
+    }
+}
