@@ -25,6 +25,7 @@ public final class HealthServer implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Map<String, HealthCheck> checks = new LinkedHashMap<>();
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService executor;
 
     /**
      * @param host address to bind, normally 127.0.0.1
@@ -35,11 +36,12 @@ public final class HealthServer implements AutoCloseable {
         this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
         server.createContext("/health", this::serveHealth);
         server.createContext("/metrics", this::serveMetrics);
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+        executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "health-server");
             t.setDaemon(true);
             return t;
-        }));
+        });
+        server.setExecutor(executor);
         server.start();
     }
 
@@ -72,6 +74,9 @@ public final class HealthServer implements AutoCloseable {
     }
 
     private void serveHealth(HttpExchange exchange) throws IOException {
+        if (!isExactly(exchange, "/health")) {
+            return;
+        }
         Map<String, HealthCheck.Status> states = evaluate();
         boolean healthy = states.values().stream().allMatch(HealthCheck.Status::healthy);
         ObjectNode body = JSON.createObjectNode();
@@ -82,7 +87,19 @@ public final class HealthServer implements AutoCloseable {
     }
 
     private void serveMetrics(HttpExchange exchange) throws IOException {
+        if (!isExactly(exchange, "/metrics")) {
+            return;
+        }
         respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The JDK server routes by prefix; anything but the exact path is a 404. */
+    private static boolean isExactly(HttpExchange exchange, String path) throws IOException {
+        if (exchange.getRequestURI().getPath().equals(path)) {
+            return true;
+        }
+        respond(exchange, 404, "text/plain", ("no such endpoint: " + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8));
+        return false;
     }
 
     private static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
@@ -96,5 +113,6 @@ public final class HealthServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }

@@ -28,6 +28,12 @@ public record SensorReading(String deviceId, String deviceType, String site, lon
             throw new InvalidRecordException("eventTime must be epoch milliseconds >= 0, was " + eventTime);
         }
         Objects.requireNonNull(values, "values");
+        values.forEach((name, value) -> {
+            if (value == null || !Double.isFinite(value)) {
+                // Neither JSON nor most readers can carry NaN or infinities: refuse them at the source.
+                throw new InvalidRecordException("field 'values." + name + "' must be a finite number, was " + value);
+            }
+        });
         values = Map.copyOf(values);
     }
 

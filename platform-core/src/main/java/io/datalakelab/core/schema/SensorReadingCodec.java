@@ -95,9 +95,27 @@ public final class SensorReadingCodec {
             throw new InvalidRecordException("Avro record is a " + schema.getFullName() + ", not a SensorReading");
         }
         Map<String, Double> values = new LinkedHashMap<>();
-        ((Map<?, ?>) record.get("values")).forEach((k, v) -> values.put(k.toString(), ((Number) v).doubleValue()));
-        return new SensorReading(record.get("deviceId").toString(), record.get("deviceType").toString(),
-                record.get("site").toString(), (Long) record.get("eventTime"), (Long) record.get("sequence"), values);
+        Object measured = avroField(record, "values");
+        if (!(measured instanceof Map<?, ?> map)) {
+            throw new InvalidRecordException("field 'values' is not a map");
+        }
+        map.forEach((k, v) -> values.put(k.toString(), ((Number) v).doubleValue()));
+        return new SensorReading(avroField(record, "deviceId").toString(), avroField(record, "deviceType").toString(),
+                avroField(record, "site").toString(), epochMillis(avroField(record, "eventTime")),
+                ((Number) avroField(record, "sequence")).longValue(), values);
+    }
+
+    private static Object avroField(GenericRecord record, String field) {
+        Object value = record.hasField(field) ? record.get(field) : null;
+        if (value == null) {
+            throw new InvalidRecordException("field '" + field + "' is missing");
+        }
+        return value;
+    }
+
+    /** A timestamp-millis field is a Long, or an Instant when the reader applies logical-type conversions. */
+    private static long epochMillis(Object value) {
+        return value instanceof java.time.Instant instant ? instant.toEpochMilli() : ((Number) value).longValue();
     }
 
     private static String text(JsonNode node, String field) {
