@@ -1,0 +1,334 @@
+package io.datalakelab.sink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datalakelab.sink.commit.OffsetRecovery;
+import io.datalakelab.sink.dlq.DeadLetterQueue;
+import io.datalakelab.sink.layout.CommittedFileName;
+import io.datalakelab.sink.layout.EventTimePartitioner;
+import io.datalakelab.sink.layout.LakeLayout;
+import io.datalakelab.sink.write.PartitionFileWriter;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes topics and lands their records in HDFS as JSON-lines files, exactly once.
+ *
+ * <p>How exactly-once holds without a write-ahead log: records go to a temporary file per Kafka partition;
+ * a file is committed by one rename to a name carrying its offset range; on every partition assignment the
+ * sink deletes the partition's temporary files and seeks to one past the highest committed end offset.
+ * Whatever was not renamed is read again; whatever was renamed is never read again. Kafka's committed
+ * offsets are written after each rename for lag tools only.
+ */
+public final class HdfsSink implements Runnable, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HdfsSink.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String EXTENSION = "jsonl";
+
+    private final SinkConfig config;
+    private final FileSystem fs;
+    private final LakeLayout layout;
+    private final OffsetRecovery recovery;
+    private final EventTimePartitioner partitioner;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final DeadLetterQueue deadLetters;
+    private final Map<TopicPartition, PartitionFileWriter> writers = new HashMap<>();
+    private final Map<TopicPartition, OffsetAndMetadata> landedOffsets = new HashMap<>();
+    private final SinkMetrics metrics;
+    private final AtomicLong lastPollMs = new AtomicLong();
+    private volatile boolean running = true;
+
+    public SinkConfig config() {
+        return config;
+    }
+
+    public HdfsSink(SinkConfig config, MeterRegistry registry) throws IOException {
+        this.config = config;
+        org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
+        hadoop.set("fs.defaultFS", config.hdfsUri());
+        hadoop.setInt("dfs.replication", config.hdfsReplication());
+        config.hadoopOverrides().forEach(hadoop::set);
+        this.fs = FileSystem.newInstance(java.net.URI.create(config.hdfsUri()), hadoop);
+        this.layout = new LakeLayout(new Path(config.hdfsRoot()));
+        this.recovery = new OffsetRecovery(fs, layout);
+        this.partitioner = new EventTimePartitioner(config.timeZone());
+        this.consumer = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.deadLetters = new DeadLetterQueue(config.bootstrapServers(), config.producerOverrides());
+        this.metrics = new SinkMetrics(registry);
+    }
+
+    private Properties consumerProperties() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "hdfs-sink");
+        p.putAll(config.consumerOverrides());
+        return p;
+    }
+
+    /** Consumes until {@link #stop()}; then commits every open file, so a clean stop lands everything it read. */
+    @Override
+    public void run() {
+        consumer.subscribe(config.topics(), new Rebalance());
+        try {
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                lastPollMs.set(System.currentTimeMillis());
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    handle(record);
+                }
+                commitDueFiles(System.currentTimeMillis());
+            }
+            commitFiles(new ArrayList<>(writers.keySet()));
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+            commitFiles(new ArrayList<>(writers.keySet()));
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        PartitionFileWriter writer = writers.computeIfAbsent(tp,
+                k -> new PartitionFileWriter(fs, layout, k.topic(), k.partition(), EXTENSION));
+        long eventTime;
+        byte[] line;
+        try {
+            JsonNode node = parse(record.value());
+            eventTime = eventTimeOf(node);
+            line = containsNewline(record.value()) ? JSON.writeValueAsBytes(node) : record.value();
+        } catch (BadRecordException | IOException e) {
+            deadLetters.send(record, e.getMessage());
+            metrics.deadLettered(record.topic());
+            if (writer.isOpen()) {
+                writer.skip(record.offset());
+            }
+            LOG.warn("{}-{}@{} sent to {}.dlq: {}", record.topic(), record.partition(), record.offset(), record.topic(), e.getMessage());
+            return;
+        }
+        try {
+            String dirs = partitioner.partitionOf(eventTime);
+            if (writer.isOpen() && !dirs.equals(writer.partitionDirs())) {
+                commit(tp, writer);
+            }
+            if (!writer.isOpen()) {
+                writer.open(dirs, record.offset(), System.currentTimeMillis());
+            }
+            writer.append(line, record.offset());
+            metrics.written(record.topic(), line.length + 1);
+            if (writer.records() >= config.flushRecords()) {
+                commit(tp, writer);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + record.topic() + "-" + record.partition() + "@" + record.offset() + " to HDFS", e);
+        }
+    }
+
+    private JsonNode parse(byte[] value) throws BadRecordException {
+        if (value == null) {
+            throw new BadRecordException("value is null");
+        }
+        try {
+            JsonNode node = JSON.readTree(value);
+            if (node == null || !node.isObject()) {
+                throw new BadRecordException("value is not a JSON object");
+            }
+            return node;
+        } catch (IOException e) {
+            throw new BadRecordException("value is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private long eventTimeOf(JsonNode node) throws BadRecordException {
+        JsonNode time = node.get(config.eventTimeField());
+        if (time == null || !time.isIntegralNumber() || time.asLong() < 0) {
+            throw new BadRecordException("field '" + config.eventTimeField() + "' is missing or not epoch milliseconds");
+        }
+        return time.asLong();
+    }
+
+    private static boolean containsNewline(byte[] value) {
+        for (byte b : value) {
+            if (b == '\n' || b == '\r') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void commitDueFiles(long nowMs) {
+        List<TopicPartition> due = new ArrayList<>();
+        writers.forEach((tp, writer) -> {
+            if (writer.isOpen() && nowMs - writer.openedAtMs() >= config.rotateInterval().toMillis()) {
+                due.add(tp);
+            }
+        });
+        commitFiles(due);
+    }
+
+    private void commitFiles(Collection<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            PartitionFileWriter writer = writers.get(tp);
+            if (writer != null && writer.isOpen()) {
+                try {
+                    commit(tp, writer);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot commit the open file of " + tp + " to HDFS", e);
+                }
+            }
+        }
+        if (!landedOffsets.isEmpty()) {
+            // Only a hint for lag tools: the committed file names are what a restart trusts.
+            consumer.commitSync(Map.copyOf(landedOffsets));
+            landedOffsets.clear();
+        }
+    }
+
+    private void commit(TopicPartition tp, PartitionFileWriter writer) throws IOException {
+        long records = writer.records();
+        CommittedFileName name = writer.commit();
+        landedOffsets.put(tp, new OffsetAndMetadata(name.nextOffset()));
+        metrics.committed(tp.topic(), records);
+        LOG.debug("committed {} ({} records)", name, records);
+    }
+
+    /** Asks {@link #run()} to finish: it commits open files and returns. Safe from any thread. */
+    public void stop() {
+        running = false;
+        consumer.wakeup();
+    }
+
+    public long lastPollEpochMs() {
+        return lastPollMs.get();
+    }
+
+    public FileSystem fileSystem() {
+        return fs;
+    }
+
+    @Override
+    public void close() throws IOException {
+        deadLetters.close();
+        fs.close();
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // Land what we hold before the new owner recovers its position from HDFS.
+            commitFiles(partitions);
+            partitions.forEach(writers::remove);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // Another instance may own them already: abandon the open files, the owner re-reads them.
+            for (TopicPartition tp : partitions) {
+                PartitionFileWriter writer = writers.remove(tp);
+                if (writer != null) {
+                    try {
+                        writer.abort();
+                    } catch (IOException e) {
+                        LOG.warn("cannot delete the abandoned file of {}; the next owner removes it: {}", tp, e.getMessage());
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Set<String> topics = new HashSet<>();
+            partitions.forEach(tp -> topics.add(tp.topic()));
+            try {
+                for (String topic : topics) {
+                    Map<Integer, Long> next = recovery.recoverNextOffsets(topic);
+                    List<TopicPartition> fromStart = new ArrayList<>();
+                    for (TopicPartition tp : partitions) {
+                        if (!tp.topic().equals(topic)) {
+                            continue;
+                        }
+                        int orphans = recovery.deleteOrphanedTemporaryFiles(topic, tp.partition());
+                        Long offset = next.get(tp.partition());
+                        if (offset == null) {
+                            fromStart.add(tp);
+                        } else {
+                            consumer.seek(tp, offset);
+                        }
+                        LOG.info("assigned {}: resuming at {} from committed file names; {} orphaned temporary files deleted",
+                                tp, offset == null ? "the beginning" : offset, orphans);
+                    }
+                    consumer.seekToBeginning(fromStart);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot recover offsets of " + partitions + " from HDFS", e);
+            }
+        }
+    }
+
+    private static final class BadRecordException extends Exception {
+        BadRecordException(String message) {
+            super(message);
+        }
+    }
+
+    /** The sink's Micrometer meters, per topic. */
+    private static final class SinkMetrics {
+        private final MeterRegistry registry;
+        private final Map<String, AtomicLong> lastCommitEpochSeconds = new java.util.concurrent.ConcurrentHashMap<>();
+
+        SinkMetrics(MeterRegistry registry) {
+            this.registry = registry;
+        }
+
+        void written(String topic, long bytes) {
+            Counter.builder("sink.records.written").tag("topic", topic).register(registry).increment();
+            Counter.builder("sink.bytes.written").tag("topic", topic).baseUnit("bytes").register(registry).increment(bytes);
+        }
+
+        void committed(String topic, long records) {
+            Counter.builder("sink.files.committed").tag("topic", topic).register(registry).increment();
+            Counter.builder("sink.records.committed").tag("topic", topic).register(registry).increment(records);
+            lastCommitEpochSeconds.computeIfAbsent(topic, t -> registry.gauge("sink.last.commit.epoch.seconds",
+                    List.of(io.micrometer.core.instrument.Tag.of("topic", t)), new AtomicLong()))
+                    .set(System.currentTimeMillis() / 1000);
+        }
+
+        void deadLettered(String topic) {
+            Counter.builder("sink.records.dead.lettered").tag("topic", topic).register(registry).increment();
+        }
+    }
+}

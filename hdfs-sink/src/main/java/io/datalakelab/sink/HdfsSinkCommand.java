@@ -1,0 +1,87 @@
+package io.datalakelab.sink;
+
+import io.datalakelab.core.cli.Commands;
+import io.datalakelab.core.cli.ServiceOptions;
+import io.datalakelab.core.config.ConfigValues;
+import io.datalakelab.core.health.HealthCheck;
+import io.datalakelab.core.health.HealthServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code hdfs-sink}: runs the sink until SIGTERM/SIGINT, then commits its open files and exits. */
+@Command(name = "hdfs-sink", mixinStandardHelpOptions = true,
+        description = "Consumes Kafka topics and lands them in HDFS, exactly once, as dt=/hr= partitioned JSON-lines files.")
+public final class HdfsSinkCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HdfsSinkCommand.class);
+
+    @Mixin
+    ServiceOptions options;
+
+    @Option(names = "--help-config", description = "List every config key with its default and exit.")
+    boolean helpConfig;
+
+    public static void main(String[] args) {
+        Commands.runAndExit(new HdfsSinkCommand(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (helpConfig) {
+            System.out.print(SinkConfig.SPEC.describeAsText());
+            return Commands.OK;
+        }
+        ConfigValues values = options.load(SinkConfig.SPEC);
+        if (options.printConfigOnly()) {
+            ServiceOptions.printConfig(values);
+            return Commands.OK;
+        }
+        SinkConfig config = SinkConfig.from(values);
+        PrometheusMeterRegistry registry = HealthServer.newRegistry();
+        try (HdfsSink sink = new HdfsSink(config, registry)) {
+            HealthServer health = config.healthPort() < 0 ? null : new HealthServer(config.healthHost(), config.healthPort(), registry);
+            if (health != null) {
+                health.register("kafka-consumer", () -> {
+                    long age = System.currentTimeMillis() - sink.lastPollEpochMs();
+                    return age < 30_000 ? HealthCheck.Status.up("polled " + age + " ms ago")
+                            : HealthCheck.Status.down("no poll for " + age + " ms");
+                });
+                health.register("hdfs", () -> {
+                    try {
+                        sink.fileSystem().getFileStatus(new Path("/"));
+                        return HealthCheck.Status.up(config.hdfsUri() + " reachable");
+                    } catch (Exception e) {
+                        return HealthCheck.Status.down(config.hdfsUri() + ": " + e.getMessage());
+                    }
+                });
+                LOG.info("health and metrics on http://{}:{}/health and /metrics", config.healthHost(), health.port());
+            }
+            CountDownLatch stopped = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                sink.stop();
+                try {
+                    stopped.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "hdfs-sink-shutdown"));
+            LOG.info("landing {} from {} into {}{}", config.topics(), config.bootstrapServers(), config.hdfsUri(), config.hdfsRoot());
+            try {
+                sink.run();
+            } finally {
+                if (health != null) {
+                    health.close();
+                }
+                stopped.countDown();
+            }
+        }
+        return Commands.OK;
+    }
+}

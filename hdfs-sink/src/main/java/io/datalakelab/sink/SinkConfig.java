@@ -1,0 +1,71 @@
+package io.datalakelab.sink;
+
+import static io.datalakelab.core.config.ConfigRule.atLeast;
+import static io.datalakelab.core.config.ConfigRule.nonBlank;
+import static io.datalakelab.core.config.ConfigRule.nonEmptyList;
+import static io.datalakelab.core.config.ConfigRule.positiveDuration;
+
+import io.datalakelab.core.config.ConfigKey;
+import io.datalakelab.core.config.ConfigRule;
+import io.datalakelab.core.config.ConfigSpec;
+import io.datalakelab.core.config.ConfigType;
+import io.datalakelab.core.config.ConfigValues;
+import io.datalakelab.core.topic.Topics;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+/** The HDFS sink's configuration, declared once: keys, defaults, rules and meaning. */
+public record SinkConfig(String bootstrapServers, List<String> topics, String groupId, String hdfsUri, String hdfsRoot,
+                         int hdfsReplication, long flushRecords, Duration rotateInterval, ZoneId timeZone,
+                         String eventTimeField, String healthHost, int healthPort,
+                         Map<String, String> consumerOverrides, Map<String, String> producerOverrides,
+                         Map<String, String> hadoopOverrides) {
+
+    public static final ConfigSpec SPEC = new ConfigSpec("hdfs-sink", "SINK_")
+            .passThrough("kafka.consumer.").passThrough("kafka.producer.").passThrough("hadoop.");
+
+    static final ConfigKey<String> BOOTSTRAP_SERVERS = SPEC.define(ConfigKey.of("bootstrap.servers", ConfigType.STRING,
+            "localhost:9092", nonBlank(), "Kafka brokers to consume from, host:port comma separated."));
+    static final ConfigKey<List<String>> TOPICS = SPEC.define(ConfigKey.of("topics", ConfigType.LIST,
+            List.of(Topics.SENSOR_READINGS), nonEmptyList(), "Topics to land in HDFS."));
+    static final ConfigKey<String> GROUP_ID = SPEC.define(ConfigKey.of("group.id", ConfigType.STRING,
+            "hdfs-sink", nonBlank(), "Consumer group; instances with the same group share the partitions."));
+    static final ConfigKey<String> HDFS_URI = SPEC.define(ConfigKey.of("hdfs.uri", ConfigType.STRING,
+            "hdfs://127.0.0.1:8020", nonBlank(), "The NameNode, as fs.defaultFS."));
+    static final ConfigKey<String> HDFS_ROOT = SPEC.define(ConfigKey.of("hdfs.root", ConfigType.STRING,
+            "/datalake/raw", new ConfigRule<>("an absolute path", s -> s.startsWith("/")), "Directory under which each topic gets its own."));
+    static final ConfigKey<Integer> HDFS_REPLICATION = SPEC.define(ConfigKey.of("hdfs.replication", ConfigType.INT,
+            3, atLeast(1), "Replication of the files the sink writes (at most the number of DataNodes)."));
+    static final ConfigKey<Long> FLUSH_RECORDS = SPEC.define(ConfigKey.of("flush.records", ConfigType.LONG,
+            50_000L, atLeast(1L), "Commit a partition's file once it holds this many records."));
+    static final ConfigKey<Duration> ROTATE_INTERVAL = SPEC.define(ConfigKey.of("rotate.interval", ConfigType.DURATION,
+            Duration.ofSeconds(10), positiveDuration(),
+            "Commit a partition's open file at the latest this long after it was opened, by the wall clock, so a quiet topic still lands its records."));
+    static final ConfigKey<String> TIME_ZONE = SPEC.define(ConfigKey.of("partition.time.zone", ConfigType.STRING,
+            "UTC", new ConfigRule<>("a time zone id such as UTC or Europe/Lisbon", SinkConfig::isZone),
+            "Time zone of the dt=/hr= directories."));
+    static final ConfigKey<String> EVENT_TIME_FIELD = SPEC.define(ConfigKey.of("partition.event.time.field", ConfigType.STRING,
+            "eventTime", nonBlank(), "JSON field with the event time in epoch milliseconds; a record without it goes to the DLQ."));
+    static final ConfigKey<String> HEALTH_HOST = SPEC.define(ConfigKey.of("health.host", ConfigType.STRING,
+            "127.0.0.1", nonBlank(), "Address of the /health and /metrics endpoint."));
+    static final ConfigKey<Integer> HEALTH_PORT = SPEC.define(ConfigKey.of("health.port", ConfigType.INT,
+            8081, ConfigRule.between(-1, 65535), "Port of the /health and /metrics endpoint; 0 picks a free one, -1 turns it off."));
+
+    public static SinkConfig from(ConfigValues values) {
+        return new SinkConfig(values.get(BOOTSTRAP_SERVERS), values.get(TOPICS), values.get(GROUP_ID), values.get(HDFS_URI),
+                values.get(HDFS_ROOT), values.get(HDFS_REPLICATION), values.get(FLUSH_RECORDS), values.get(ROTATE_INTERVAL),
+                ZoneId.of(values.get(TIME_ZONE)), values.get(EVENT_TIME_FIELD), values.get(HEALTH_HOST), values.get(HEALTH_PORT),
+                values.withPrefix("kafka.consumer."), values.withPrefix("kafka.producer."), values.withPrefix("hadoop."));
+    }
+
+    private static boolean isZone(String id) {
+        try {
+            ZoneId.of(id);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+}

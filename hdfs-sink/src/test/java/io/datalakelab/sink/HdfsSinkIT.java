@@ -1,0 +1,290 @@
+package io.datalakelab.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.datalakelab.core.health.HealthServer;
+import io.datalakelab.core.topic.TopicSpec;
+import io.datalakelab.sink.audit.AuditReport;
+import io.datalakelab.sink.audit.LandingAudit;
+import io.datalakelab.sink.commit.OffsetRecovery;
+import io.datalakelab.sink.dlq.DeadLetterQueue;
+import io.datalakelab.sink.layout.CommittedFileName;
+import io.datalakelab.sink.layout.LakeLayout;
+import io.datalakelab.testkit.HdfsCluster;
+import io.datalakelab.testkit.KafkaCluster;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The sink against a real KRaft broker and a real HDFS, started once for the class. */
+class HdfsSinkIT {
+
+    private static KafkaCluster kafka;
+    private static HdfsCluster hdfs;
+    private static FileSystem fs;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        kafka = new KafkaCluster().withBrokers(1).start();
+        hdfs = new HdfsCluster().withDataNodes(1).start();
+        fs = hdfs.fileSystem();
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (hdfs != null) {
+            hdfs.close();
+        }
+    }
+
+    private static SinkConfig config(String topic, String group, long flushRecords, Duration rotate) {
+        return SinkConfig.from(SinkConfig.SPEC.load(null, Map.of(), List.of(
+                "bootstrap.servers=" + kafka.bootstrapServers(),
+                "topics=" + topic,
+                "group.id=" + group,
+                "hdfs.uri=" + hdfs.uri(),
+                "hdfs.replication=1",
+                "flush.records=" + flushRecords,
+                "rotate.interval=" + rotate.toMillis() + "ms",
+                "health.port=-1")));
+    }
+
+    private static void createTopic(String topic, int partitions) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            admin.createTopics(List.of(new TopicSpec(topic, partitions, (short) 1, 1, TopicSpec.DEFAULT_RETENTION).toNewTopic())).all().get();
+        }
+    }
+
+    private static AuditReport audit(String topic, String site, long expected) throws Exception {
+        return new LandingAudit(fs, new LakeLayout(new Path("/datalake/raw"))).audit(topic, site, null, OptionalLong.of(expected));
+    }
+
+    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private static long distinctLanded(String topic, String site) {
+        try {
+            AuditReport r = audit(topic, site, 0);
+            return r.records() - r.duplicated();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void landsEveryReadingOnceInEventTimePartitions() throws Exception {
+        String topic = "land-once";
+        createTopic(topic, 3);
+        long eventTime = 1_763_900_000_000L; // 2025-11-23T12:13:20Z
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-a", 7, 10_000, eventTime);
+
+        Map<Integer, Long> endOffsets = endOffsets(topic);
+        try (HdfsSink sink = new HdfsSink(config(topic, "g-land", 1_500, Duration.ofSeconds(2)), HealthServer.newRegistry())) {
+            Thread worker = new Thread(sink);
+            worker.start();
+            await("every offset landed", Duration.ofSeconds(60), () -> landedUpTo(topic, endOffsets));
+            sink.stop();
+            worker.join(30_000);
+        }
+
+        AuditReport report = audit(topic, "site-a", 10_000);
+        assertThat(report.records()).isEqualTo(10_000);
+        assertThat(report.duplicated()).isZero();
+        assertThat(report.lost()).isZero();
+        assertThat(report.offsetOverlaps()).isZero();
+        assertThat(report.offsetGaps()).isZero();
+        assertThat(report.devices()).isEqualTo(7);
+        assertThat(report.recordsPerPartition().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(10_000);
+
+        List<CommittedFileName> files = new OffsetRecovery(fs, new LakeLayout(new Path("/datalake/raw"))).committedFiles(topic);
+        assertThat(files).allSatisfy(f -> assertThat(f.span()).isLessThanOrEqualTo(1_500));
+        assertThat(files).anySatisfy(f -> assertThat(f.span()).as("rotated on flush.records").isEqualTo(1_500));
+        String hour = new io.datalakelab.sink.layout.EventTimePartitioner(ZoneId.of("UTC")).partitionOf(eventTime);
+        assertThat(hour).isEqualTo("dt=2025-11-23/hr=12");
+        assertThat(fs.exists(new Path("/datalake/raw/" + topic + "/" + hour))).isTrue();
+    }
+
+    @Test
+    void quietTopicLandsWithinTheRotationInterval() throws Exception {
+        String topic = "quiet";
+        createTopic(topic, 1);
+        try (HdfsSink sink = new HdfsSink(config(topic, "g-quiet", 1_000_000, Duration.ofSeconds(1)), HealthServer.newRegistry())) {
+            Thread worker = new Thread(sink);
+            worker.start();
+            TestReadings.send(kafka.bootstrapServers(), topic, "site-q", 1, 3, System.currentTimeMillis());
+            // Three records never reach flush.records; only the wall-clock rotation can land them.
+            await("wall-clock rotation", Duration.ofSeconds(30), () -> distinctLanded(topic, "site-q") == 3);
+            sink.stop();
+            worker.join(30_000);
+        }
+        assertThat(audit(topic, "site-q", 3).isExact()).isTrue();
+    }
+
+    @Test
+    void badRecordsGoToTheDeadLetterQueueWithTheirReasonAndTheSinkGoesOn() throws Exception {
+        String topic = "with-bad";
+        createTopic(topic, 1);
+        try (KafkaProducer<String, byte[]> producer = TestReadings.producer(kafka.bootstrapServers())) {
+            producer.send(new ProducerRecord<>(topic, "x", "not json at all".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(topic, "y", "{\"deviceId\":\"y\"}".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-b", 2, 100, System.currentTimeMillis());
+
+        try (HdfsSink sink = new HdfsSink(config(topic, "g-bad", 1_000_000, Duration.ofSeconds(1)), HealthServer.newRegistry())) {
+            Thread worker = new Thread(sink);
+            worker.start();
+            await("valid records after the bad ones", Duration.ofSeconds(30), () -> distinctLanded(topic, "site-b") == 100);
+            sink.stop();
+            worker.join(30_000);
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> dead = readAll(topic + ".dlq", 2, Duration.ofSeconds(30));
+        assertThat(dead).hasSize(2);
+        assertThat(header(dead.get(0), DeadLetterQueue.HEADER_OFFSET)).isEqualTo("0");
+        assertThat(header(dead.get(0), DeadLetterQueue.HEADER_REASON)).contains("not JSON");
+        assertThat(header(dead.get(1), DeadLetterQueue.HEADER_OFFSET)).isEqualTo("1");
+        assertThat(header(dead.get(1), DeadLetterQueue.HEADER_REASON)).contains("eventTime");
+        assertThat(header(dead.get(1), DeadLetterQueue.HEADER_TOPIC)).isEqualTo(topic);
+        assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not json at all");
+    }
+
+    @Test
+    void sigkilledSinkResumesFromCommittedFileNamesWithNothingLostOrDuplicated() throws Exception {
+        String topic = "crashes";
+        createTopic(topic, 4);
+        int total = 30_000;
+        Thread producer = new Thread(() -> {
+            try {
+                for (int batch = 0; batch < 6; batch++) {
+                    TestReadings.send(kafka.bootstrapServers(), topic, "site-c-" + batch, 11, total / 6, System.currentTimeMillis());
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        producer.start();
+
+        List<String> args = List.of(
+                "--set", "bootstrap.servers=" + kafka.bootstrapServers(), "--set", "topics=" + topic,
+                "--set", "group.id=g-crash", "--set", "hdfs.uri=" + hdfs.uri(), "--set", "hdfs.replication=1",
+                "--set", "flush.records=1000", "--set", "rotate.interval=500ms", "--set", "health.port=-1",
+                // Static membership: the restarted instance takes its partitions back at once instead of
+                // waiting for the killed one's session to time out.
+                "--set", "kafka.consumer.group.instance.id=crash-test-sink");
+        int kills = 0;
+        long landedBefore = 0;
+        while (kills < 3) {
+            Process sink = SinkProcess.start(args);
+            long floor = landedBefore;
+            // Kill only after this incarnation has landed something, so every kill interrupts real work.
+            await("progress before kill " + (kills + 1), Duration.ofSeconds(90), () -> landedFiles(topic) > floor);
+            sink.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            kills++;
+            landedBefore = landedFiles(topic);
+        }
+        producer.join();
+        Process sink = SinkProcess.start(args);
+        try {
+            Map<Integer, Long> endOffsets = endOffsets(topic);
+            await("every offset landed after " + kills + " SIGKILLs", Duration.ofSeconds(120), () -> landedUpTo(topic, endOffsets));
+        } finally {
+            sink.destroy();
+            sink.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        long records = 0;
+        long duplicated = 0;
+        long lost = 0;
+        for (int batch = 0; batch < 6; batch++) {
+            AuditReport report = audit(topic, "site-c-" + batch, total / 6);
+            records += report.records();
+            duplicated += report.duplicated();
+            lost += report.lost();
+            assertThat(report.offsetOverlaps()).isZero();
+        }
+        assertThat(kills).isEqualTo(3);
+        assertThat(records).isEqualTo(total);
+        assertThat(duplicated).isZero();
+        assertThat(lost).isZero();
+    }
+
+    private static long landedFiles(String topic) {
+        try {
+            return new OffsetRecovery(fs, new LakeLayout(new Path("/datalake/raw"))).committedFiles(topic).size();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Map<Integer, Long> endOffsets(String topic) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new java.util.HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                request.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            Map<Integer, Long> out = new java.util.HashMap<>();
+            admin.listOffsets(request).all().get().forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+            return out;
+        }
+    }
+
+    /** True once the committed file names reach every partition's end offset: cheap, it only lists names. */
+    private static boolean landedUpTo(String topic, Map<Integer, Long> endOffsets) {
+        try {
+            Map<Integer, Long> next = new OffsetRecovery(fs, new LakeLayout(new Path("/datalake/raw"))).recoverNextOffsets(topic);
+            return endOffsets.entrySet().stream().allMatch(e -> next.getOrDefault(e.getKey(), 0L) >= e.getValue());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, int expected, Duration timeout) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + topic);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (out.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String key) {
+        return new String(record.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
+    }
+}

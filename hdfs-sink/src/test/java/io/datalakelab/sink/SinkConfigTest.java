@@ -1,0 +1,51 @@
+package io.datalakelab.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.datalakelab.core.cli.Commands;
+import io.datalakelab.core.config.ConfigException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class SinkConfigTest {
+
+    @Test
+    void defaultsMatchTheDocumentedContract() {
+        SinkConfig config = SinkConfig.from(SinkConfig.SPEC.load(null, Map.of(), List.of()));
+        assertThat(config.bootstrapServers()).isEqualTo("localhost:9092");
+        assertThat(config.topics()).containsExactly("iot.sensor-readings");
+        assertThat(config.hdfsRoot()).isEqualTo("/datalake/raw");
+        assertThat(config.rotateInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.timeZone().getId()).isEqualTo("UTC");
+    }
+
+    @Test
+    void aNegativeFlushSizeFailsNamingTheKeyAndTheRule() {
+        assertThatThrownBy(() -> SinkConfig.SPEC.load(null, Map.of(), List.of("flush.records=-5")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("flush.records").hasMessageContaining("-5").hasMessageContaining(">= 1");
+    }
+
+    @Test
+    void anUnknownTimeZoneFailsNamingTheKey() {
+        assertThatThrownBy(() -> SinkConfig.SPEC.load(null, Map.of("SINK_PARTITION_TIME_ZONE", "Mars/Olympus"), List.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("partition.time.zone").hasMessageContaining("SINK_PARTITION_TIME_ZONE");
+    }
+
+    @Test
+    void theCommandExitsWithTwoAndNamesTheMisspeltKey() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Commands.commandLine(new HdfsSinkCommand());
+        cli.setErr(new PrintWriter(err));
+        int exit = cli.execute("--set", "flush.record=10");
+        assertThat(exit).isEqualTo(Commands.BAD_USAGE);
+        assertThat(err.toString()).contains("flush.record").contains("Did you mean 'flush.records'");
+    }
+}

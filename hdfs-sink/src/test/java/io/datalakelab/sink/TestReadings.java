@@ -1,0 +1,41 @@
+package io.datalakelab.sink;
+
+import io.datalakelab.core.schema.SensorReading;
+import io.datalakelab.core.schema.SensorReadingCodec;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Writes sensor readings with per-device sequence numbers, the way the fleet does, for sink tests. */
+final class TestReadings {
+
+    private TestReadings() {
+    }
+
+    static KafkaProducer<String, byte[]> producer(String bootstrapServers) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Sends {@code count} readings round-robin over {@code devices} devices of {@code site}, sequences from 1. */
+    static void send(String bootstrapServers, String topic, String site, int devices, int count, long eventTime) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = producer(bootstrapServers)) {
+            long[] next = new long[devices];
+            for (int i = 0; i < count; i++) {
+                int d = i % devices;
+                SensorReading reading = new SensorReading(site + "-sensor-" + d, "thermometer", site, eventTime + i, ++next[d],
+                        Map.of("temperature", 20.0 + (i % 10)));
+                producer.send(new ProducerRecord<>(topic, reading.deviceId(), SensorReadingCodec.toJson(reading)));
+            }
+            producer.flush();
+        }
+    }
+}
