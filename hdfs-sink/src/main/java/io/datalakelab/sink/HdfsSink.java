@@ -92,6 +92,8 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "hdfs-sink");
+        // A sink must never create the topics it reads: they would get the broker's default partitions.
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         p.putAll(config.consumerOverrides());
         return p;
     }
@@ -291,7 +293,10 @@ public final class HdfsSink implements Runnable, AutoCloseable {
                         LOG.info("assigned {}: resuming at {} from committed file names; {} orphaned temporary files deleted",
                                 tp, offset == null ? "the beginning" : offset, orphans);
                     }
-                    consumer.seekToBeginning(fromStart);
+                    if (!fromStart.isEmpty()) {
+                        // Never with an empty list: the consumer reads that as "every assigned partition".
+                        consumer.seekToBeginning(fromStart);
+                    }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot recover offsets of " + partitions + " from HDFS", e);

@@ -134,6 +134,35 @@ class HdfsSinkIT {
     }
 
     @Test
+    void aRestartedSinkWhosePartitionsAllHaveFilesContinuesAfterThemAndReadsNothingAgain() throws Exception {
+        String topic = "restart-all-landed";
+        createTopic(topic, 2);
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-r1", 4, 2_000, System.currentTimeMillis());
+        Map<Integer, Long> firstEnd = endOffsets(topic);
+        runSinkUntilLanded(topic, "g-restart", firstEnd);
+
+        // Every partition now has committed files: the second run must resume after them, not from offset 0.
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-r2", 4, 2_000, System.currentTimeMillis());
+        runSinkUntilLanded(topic, "g-restart-other-group", endOffsets(topic));
+
+        assertThat(audit(topic, "site-r1", 2_000).isExact()).isTrue();
+        AuditReport second = audit(topic, "site-r2", 2_000);
+        assertThat(second.records()).isEqualTo(2_000);
+        assertThat(second.isExact()).isTrue();
+        assertThat(audit(topic, null, 4_000).offsetOverlaps()).isZero();
+    }
+
+    private static void runSinkUntilLanded(String topic, String group, Map<Integer, Long> endOffsets) throws Exception {
+        try (HdfsSink sink = new HdfsSink(config(topic, group, 1_000_000, Duration.ofSeconds(1)), HealthServer.newRegistry())) {
+            Thread worker = new Thread(sink);
+            worker.start();
+            await("every offset of " + topic + " landed", Duration.ofSeconds(60), () -> worker.isAlive() && landedUpTo(topic, endOffsets));
+            sink.stop();
+            worker.join(30_000);
+        }
+    }
+
+    @Test
     void quietTopicLandsWithinTheRotationInterval() throws Exception {
         String topic = "quiet";
         createTopic(topic, 1);
