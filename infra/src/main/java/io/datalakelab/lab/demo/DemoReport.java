@@ -1,0 +1,42 @@
+package io.datalakelab.lab.demo;
+
+import io.datalakelab.iot.fleet.FleetRunReport;
+import io.datalakelab.sink.audit.AuditReport;
+
+/**
+ * The outcome of {@code lab demo}: what the fleet sent, what the audit found in HDFS, and how fresh it was.
+ *
+ * @param sinkKills            times the sink was SIGKILLed and restarted during the run
+ * @param firstSendToLastFileMs first reading sent → modification time of the newest file holding a reading of the run
+ * @param firstSendToVerifiedMs first reading sent → the moment every offset was seen committed in HDFS
+ */
+public record DemoReport(FleetRunReport fleet, AuditReport audit, int sinkKills, long firstSendToLastFileMs,
+                         long firstSendToVerifiedMs) {
+
+    public boolean passed() {
+        return fleet.failed() == 0 && audit.lost() == 0 && audit.duplicated() == 0 && audit.missing() == 0
+                && audit.offsetOverlaps() == 0 && audit.records() == fleet.acknowledged();
+    }
+
+    public String toText() {
+        StringBuilder out = new StringBuilder();
+        out.append("Data Lake Lab demo: sensor fleet -> Kafka -> hdfs-sink -> HDFS\n");
+        out.append(String.format("  site                  %s (%d devices)%n", fleet.site(), fleet.devices()));
+        out.append(String.format("  produced              %,d readings to %s in %.1f s (%,.0f readings/s), %d failed%n",
+                fleet.acknowledged(), fleet.topic(), fleet.durationMs() / 1000.0, fleet.recordsPerSecond(), fleet.failed()));
+        out.append(String.format("  sink restarts         %d (SIGKILL mid-flow)%n", sinkKills));
+        out.append(String.format("  landed in HDFS        %,d readings in %d files under /datalake/raw/%s%n", audit.records(), audit.files(), audit.topic()));
+        out.append("  per partition        ");
+        audit.recordsPerPartition().forEach((p, n) -> out.append(String.format(" p%d=%,d", p, n)));
+        out.append('\n');
+        out.append(String.format("  devices               %d%n", audit.devices()));
+        out.append(String.format("  lost                  %d%n", audit.lost()));
+        out.append(String.format("  duplicated            %d%n", audit.duplicated()));
+        out.append(String.format("  offset overlaps/gaps  %d / %d%n", audit.offsetOverlaps(), audit.offsetGaps()));
+        out.append(String.format("  first produce -> last file visible   %.1f s%n", firstSendToLastFileMs / 1000.0));
+        out.append(String.format("  first produce -> all offsets landed  %.1f s%n", firstSendToVerifiedMs / 1000.0));
+        out.append(passed() ? "RESULT: OK, 0 lost / 0 duplicated\n"
+                : String.format("RESULT: FAILED, %d lost / %d duplicated%n", audit.lost(), audit.duplicated()));
+        return out.toString();
+    }
+}
