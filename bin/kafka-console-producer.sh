@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Send lines from stdin to a topic, from the lab's pinned Kafka 4.3.1 jars.
+exec "$(dirname "${BASH_SOURCE[0]}")/kafka-tool.sh" org.apache.kafka.tools.ConsoleProducer "$@"

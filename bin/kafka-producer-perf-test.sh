@@ -1,0 +1,3 @@
+#!/usr/bin/env bash
+# Producer throughput and latency, from the lab's pinned Kafka 4.3.1 jars.
+exec "$(dirname "${BASH_SOURCE[0]}")/kafka-tool.sh" org.apache.kafka.tools.ProducerPerformance "$@"
