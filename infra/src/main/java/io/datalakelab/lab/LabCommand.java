@@ -146,6 +146,9 @@ public final class LabCommand implements Callable<Integer> {
         @Option(names = "--devices", defaultValue = "50", description = "Simulated devices (default: ${DEFAULT-VALUE}).")
         int devices;
 
+        @Option(names = "--rate", defaultValue = "0", description = "Readings per second; 0 = as fast as Kafka takes them (default: ${DEFAULT-VALUE}).")
+        double rate;
+
         @Option(names = "--kill-sink", defaultValue = "0", description = "SIGKILL and restart the sink this many times mid-flow (default: ${DEFAULT-VALUE}).")
         int killSink;
 
@@ -163,7 +166,7 @@ public final class LabCommand implements Callable<Integer> {
                 lab.up(System.err);
             }
             Duration limit = io.datalakelab.core.config.ConfigType.DURATION.parse(timeout);
-            DemoReport report = new LabDemo(lab, System.err).run(records, devices, killSink, limit);
+            DemoReport report = new LabDemo(lab, System.err).run(records, devices, rate, killSink, limit);
             System.out.print(json ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n" : report.toText());
             return report.passed() ? Commands.OK : Commands.JOB_FAILED;
         }

@@ -81,12 +81,13 @@ public record LabConfig(int brokers, List<Integer> kafkaClientPorts, List<Intege
     }
 
     private static ConfigRule<List<Integer>> ports(int count) {
-        return new ConfigRule<>(count + " ports between 1024 and 32767",
-                l -> l.size() == count && l.stream().allMatch(p -> p >= 1024 && p < 32768));
+        return new ConfigRule<>(count + " ports between 1024 and 65535",
+                l -> l.size() == count && l.stream().allMatch(p -> p >= 1024 && p <= 65535));
     }
 
     private static ConfigRule<Integer> port() {
-        return between(1024, 32767);
+        // Defaults stay below 32768, out of the kernel's ephemeral range; tests pass free ephemeral ones.
+        return between(1024, 65535);
     }
 
     private static ConfigRule<String> heap() {

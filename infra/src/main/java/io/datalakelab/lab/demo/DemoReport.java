@@ -18,6 +18,27 @@ public record DemoReport(FleetRunReport fleet, AuditReport audit, int sinkKills,
                 && audit.offsetOverlaps() == 0 && audit.records() == fleet.acknowledged();
     }
 
+    /** Why the run failed, in words; empty when it passed. */
+    public java.util.List<String> problems() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (fleet.failed() > 0) {
+            out.add(fleet.failed() + " readings not acknowledged by Kafka (" + fleet.firstError() + ")");
+        }
+        if (audit.lost() > 0 || audit.missing() > 0) {
+            out.add(audit.lost() + " lost, " + audit.missing() + " missing sequence numbers");
+        }
+        if (audit.duplicated() > 0) {
+            out.add(audit.duplicated() + " duplicated");
+        }
+        if (audit.offsetOverlaps() > 0) {
+            out.add(audit.offsetOverlaps() + " offsets of the topic are in more than one committed file (duplicates in the lake)");
+        }
+        if (audit.records() != fleet.acknowledged()) {
+            out.add(audit.records() + " readings landed for " + fleet.acknowledged() + " acknowledged");
+        }
+        return out;
+    }
+
     public String toText() {
         StringBuilder out = new StringBuilder();
         out.append("Data Lake Lab demo: sensor fleet -> Kafka -> hdfs-sink -> HDFS\n");
@@ -35,8 +56,7 @@ public record DemoReport(FleetRunReport fleet, AuditReport audit, int sinkKills,
         out.append(String.format("  offset overlaps/gaps  %d / %d%n", audit.offsetOverlaps(), audit.offsetGaps()));
         out.append(String.format("  first produce -> last file visible   %.1f s%n", firstSendToLastFileMs / 1000.0));
         out.append(String.format("  first produce -> all offsets landed  %.1f s%n", firstSendToVerifiedMs / 1000.0));
-        out.append(passed() ? "RESULT: OK, 0 lost / 0 duplicated\n"
-                : String.format("RESULT: FAILED, %d lost / %d duplicated%n", audit.lost(), audit.duplicated()));
+        out.append(passed() ? "RESULT: OK, 0 lost / 0 duplicated\n" : "RESULT: FAILED, " + String.join("; ", problems()) + "\n");
         return out.toString();
     }
 }

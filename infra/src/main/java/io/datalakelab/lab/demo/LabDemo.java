@@ -43,7 +43,7 @@ public final class LabDemo {
         this.progress = progress;
     }
 
-    public DemoReport run(long records, int devices, int sinkKills, Duration timeout) throws Exception {
+    public DemoReport run(long records, int devices, double ratePerSecond, int sinkKills, Duration timeout) throws Exception {
         SinkComponent sink = lab.sink();
         Instant deadline = Instant.now().plus(timeout);
         sink.start();
@@ -54,7 +54,7 @@ public final class LabDemo {
         String fromPartition = new EventTimePartitioner(ZoneOffset.UTC).partitionOf(System.currentTimeMillis());
         SensorFleetConfig fleetConfig = SensorFleetConfig.from(SensorFleetConfig.SPEC.load(null, Map.of(), List.of(
                 "bootstrap.servers=" + lab.config().bootstrapServers(),
-                "records=" + records, "devices=" + devices, "site=" + site)));
+                "records=" + records, "devices=" + devices, "site=" + site, "rate=" + ratePerSecond)));
         progress.printf("  producing %,d readings of %d devices at site %s%n", records, devices, site);
         CompletableFuture<FleetRunReport> producing = CompletableFuture.supplyAsync(() -> {
             try {

@@ -1,0 +1,224 @@
+package io.datalakelab.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.datalakelab.core.topic.Topics;
+import io.datalakelab.lab.component.ComponentStatus;
+import io.datalakelab.lab.demo.DemoReport;
+import io.datalakelab.lab.demo.LabDemo;
+import io.datalakelab.lab.process.JavaCommand;
+import io.datalakelab.lab.process.ManagedProcess;
+import io.datalakelab.lab.process.Ports;
+import io.datalakelab.testkit.Directories;
+import io.datalakelab.testkit.FreePorts;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The lab as a user runs it: real broker, NameNode, DataNode, mariadbd and sink processes, on free ports so
+ * that it runs beside a lab on the default ones. Started once for the class.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LabIT {
+
+    private static final Path REPOSITORY = Path.of(System.getProperty("user.dir")).getParent();
+
+    private static Path stateDir;
+    private static List<String> settings;
+    private static Lab lab;
+    private static Lab.UpReport upReport;
+
+    @BeforeAll
+    static void startLab() throws Exception {
+        // The lab's child JVMs run from this module's test classpath, as the lab script would give them.
+        System.setProperty(JavaCommand.CLASSPATH_PROPERTY, testClasspath());
+        stateDir = Files.createTempDirectory("lab-it-");
+        settings = List.of(
+                "kafka.client.ports=" + ports(3),
+                "kafka.controller.ports=" + ports(3),
+                "hdfs.namenode.rpc.port=" + FreePorts.next(),
+                "hdfs.namenode.http.port=" + FreePorts.next(),
+                "hdfs.datanode.ports=" + ports(9),
+                "database.port=" + FreePorts.next(),
+                "sink.health.port=" + FreePorts.next());
+        lab = new Lab(LabConfig.from(LabConfig.SPEC.load(null, Map.of(), settings)), stateDir);
+        upReport = lab.up(System.err);
+    }
+
+    @AfterAll
+    static void stopLab() throws Exception {
+        if (lab != null) {
+            lab.down(false, System.err);
+        }
+        if (stateDir != null) {
+            Directories.deleteRecursively(stateDir);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void upStartsEveryComponentAsAProcessAndStatusShowsThem() {
+        List<ComponentStatus> statuses = lab.status();
+        Map<String, ComponentStatus> byName = statuses.stream().collect(Collectors.toMap(ComponentStatus::name, s -> s));
+        assertThat(byName.get("kafka").healthy()).as(byName.get("kafka").summary()).isTrue();
+        assertThat(byName.get("kafka").processes()).hasSize(3).allSatisfy(p -> assertThat(p.alive()).isTrue());
+        assertThat(byName.get("hdfs").healthy()).as(byName.get("hdfs").summary()).isTrue();
+        assertThat(byName.get("hdfs").summary()).startsWith("2/2 DataNodes live");
+        assertThat(byName.get("database").healthy()).isTrue();
+        assertThat(byName.get("database").detail().get(0)).containsEntry("binlogFormat", "ROW");
+
+        Map<String, Object> readings = byName.get("kafka").detail().stream()
+                .filter(row -> Topics.SENSOR_READINGS.equals(row.get("topic"))).findFirst().orElseThrow();
+        assertThat(readings).containsEntry("partitions", 6).containsEntry("replication", 3)
+                .containsEntry("retentionMs", Duration.ofHours(168).toMillis());
+        assertThat(upReport.residentBytes()).isPositive();
+        System.err.printf("lab up took %.1f s, %d MiB resident%n", upReport.took().toMillis() / 1000.0, upReport.residentBytes() >> 20);
+    }
+
+    @Test
+    @Order(2)
+    void demoLandsEveryReadingExactlyOnceAlthoughTheSinkIsKilledMidFlow() throws Exception {
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        DemoReport report = new LabDemo(lab, new PrintStream(progress, true, StandardCharsets.UTF_8))
+                .run(30_000, 20, 3_000, 1, Duration.ofMinutes(4));
+        System.err.print(progress.toString(StandardCharsets.UTF_8) + report.toText());
+        assertThat(report.sinkKills()).isEqualTo(1);
+        assertThat(report.fleet().acknowledged()).isEqualTo(30_000);
+        assertThat(report.audit().records()).isEqualTo(30_000);
+        assertThat(report.audit().devices()).isEqualTo(20);
+        assertThat(report.audit().lost()).isZero();
+        assertThat(report.audit().duplicated()).isZero();
+        assertThat(report.audit().offsetOverlaps()).isZero();
+        assertThat(report.audit().recordsPerPartition()).hasSize(6);
+        assertThat(report.passed()).isTrue();
+    }
+
+    @Test
+    @Order(3)
+    void theCoursesKafkaPythonScriptRunsAgainstTheLab() throws Exception {
+        assertThat(Path.of("/usr/bin/python3")).as("python3 from Debian (see README: apt-get install python3-kafka)").exists();
+        ProcessResult result = run(Map.of("KAFKA_BOOTSTRAP", bootstrap()), "/usr/bin/python3",
+                REPOSITORY.resolve("docs/course/labs/producer_consumer.py").toString(), "--count", "10", "--producers", "4", "--rate", "0");
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("received 40 of 40 tuples");
+    }
+
+    @Test
+    @Order(4)
+    void kafkasConsoleToolsAcceptTheCoursesCommandLines() throws Exception {
+        String topic = "teste";
+        ProcessResult created = tool("kafka-topics.sh", "--create", "--zookeeper", "localhost:2181", "--bootstrap-server", bootstrap(),
+                "--replication-factor", "1", "--partitions", "1", "--topic", topic);
+        assertThat(created.output()).as(created.output()).contains("Created topic teste");
+        assertThat(tool("kafka-topics.sh", "--list", "--bootstrap-server", bootstrap()).output()).contains(topic);
+
+        ProcessBuilder producer = new ProcessBuilder(REPOSITORY.resolve("bin/kafka-console-producer.sh").toString(),
+                "--broker-list", bootstrap(), "--topic", topic).redirectErrorStream(true);
+        producer.environment().put("LAB_CP", JavaCommand.classpath());
+        Process p = producer.start();
+        p.getOutputStream().write("Teste123\n123\n".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+
+        ProcessResult consumed = tool("kafka-console-consumer.sh", "--bootstrap-server", bootstrap(), "--topic", topic,
+                "--from-beginning", "--max-messages", "2");
+        assertThat(consumed.output()).contains("Teste123").contains("123").contains("Processed a total of 2 messages");
+    }
+
+    @Test
+    @Order(5)
+    void upAfterABrokerCrashStartsItAgainOnItsData() throws Exception {
+        ManagedProcess broker2 = lab.kafka().processes().get(1);
+        long oldPid = broker2.running().orElseThrow().pid();
+        ProcessHandle.of(oldPid).orElseThrow().destroyForcibly();
+        assertThat(ManagedProcess.awaitExit(ProcessHandle.of(oldPid).orElseThrow(), Duration.ofSeconds(10))).isTrue();
+        assertThat(broker2.isStale()).isTrue();
+
+        lab.up(System.err);
+
+        assertThat(broker2.running()).isPresent().get().extracting(ProcessHandle::pid).isNotEqualTo(oldPid);
+        assertThat(lab.status().get(0).healthy()).isTrue();
+    }
+
+    @Test
+    @Order(6)
+    void startingWithAnotherBrokerCountOnTheSameDataFailsNamingTheWayOut() {
+        List<String> oneBroker = new ArrayList<>(settings);
+        oneBroker.add("kafka.brokers=1");
+        Lab other = new Lab(LabConfig.from(LabConfig.SPEC.load(null, Map.of(), oneBroker)), stateDir);
+        assertThatThrownBy(() -> other.up(System.err)).hasMessageContaining("3 broker(s)").hasMessageContaining("down --purge");
+    }
+
+    @Test
+    @Order(7)
+    void downStopsEveryProcessAndFreesItsPorts() throws Exception {
+        List<ProcessHandle> processes = new ArrayList<>();
+        for (var component : List.of(lab.kafka(), lab.hdfs(), lab.sink())) {
+            component.processes().forEach(p -> p.running().ifPresent(processes::add));
+        }
+        assertThat(processes).hasSizeGreaterThanOrEqualTo(6);
+
+        lab.down(false, System.err);
+
+        assertThat(processes).allSatisfy(h -> assertThat(h.isAlive()).isFalse());
+        assertThat(lab.config().kafkaClientPorts()).allSatisfy(port -> assertThat(Ports.isListening(port)).isFalse());
+        assertThat(Ports.isListening(lab.config().nameNodeRpcPort())).isFalse();
+        assertThat(Ports.isListening(lab.config().databasePort())).isFalse();
+        assertThat(lab.isUp()).isFalse();
+    }
+
+    private static String bootstrap() {
+        return "127.0.0.1:" + lab.config().kafkaClientPorts().get(0);
+    }
+
+    private static String ports(int count) {
+        return IntStream.range(0, count).mapToObj(i -> Integer.toString(FreePorts.next())).collect(Collectors.joining(","));
+    }
+
+    private static String testClasspath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null ? surefire : System.getProperty("java.class.path");
+    }
+
+    private ProcessResult tool(String script, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(REPOSITORY.resolve("bin/" + script).toString());
+        command.addAll(List.of(args));
+        return run(Map.of("LAB_CP", JavaCommand.classpath()), command.toArray(String[]::new));
+    }
+
+    private static ProcessResult run(Map<String, String> environment, String... command) throws IOException, InterruptedException {
+        File output = Files.createTempFile("lab-it-", ".out").toFile();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError(String.join(" ", command) + " did not finish in 120 s:\n" + Files.readString(output.toPath()));
+        }
+        return new ProcessResult(process.exitValue(), Files.readString(output.toPath()));
+    }
+
+    private record ProcessResult(int exitCode, String output) {
+    }
+}
