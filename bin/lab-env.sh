@@ -12,6 +12,9 @@ lab_needs_build() {
   return 1
 }
 
+if [[ -n "${LAB_CP:-}" ]]; then
+  return 0  # a caller (the infra tests) already knows the classpath
+fi
 if lab_needs_build; then
   echo "lab: building (first use or sources changed) ..." >&2
   (cd "$LAB_HOME" && ./mvnw -B -q -DskipTests -pl infra -am install) >&2
