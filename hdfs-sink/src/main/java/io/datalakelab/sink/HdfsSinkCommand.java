@@ -6,6 +6,7 @@ import io.datalakelab.core.config.ConfigValues;
 import io.datalakelab.core.health.HealthCheck;
 import io.datalakelab.core.health.HealthServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.hadoop.fs.Path;
@@ -13,7 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code hdfs-sink}: runs the sink until SIGTERM/SIGINT, then commits its open files and exits. */
 @Command(name = "hdfs-sink", mixinStandardHelpOptions = true,
@@ -25,25 +25,17 @@ public final class HdfsSinkCommand implements Callable<Integer> {
     @Mixin
     ServiceOptions options;
 
-    @Option(names = "--help-config", description = "List every config key with its default and exit.")
-    boolean helpConfig;
-
     public static void main(String[] args) {
         Commands.runAndExit(new HdfsSinkCommand(), args);
     }
 
     @Override
     public Integer call() throws Exception {
-        if (helpConfig) {
-            System.out.print(SinkConfig.SPEC.describeAsText());
+        Optional<ConfigValues> values = options.loadToRun(SinkConfig.SPEC);
+        if (values.isEmpty()) {
             return Commands.OK;
         }
-        ConfigValues values = options.load(SinkConfig.SPEC);
-        if (options.printConfigOnly()) {
-            ServiceOptions.printConfig(values);
-            return Commands.OK;
-        }
-        SinkConfig config = SinkConfig.from(values);
+        SinkConfig config = SinkConfig.from(values.get());
         PrometheusMeterRegistry registry = HealthServer.newRegistry();
         try (HdfsSink sink = new HdfsSink(config, registry)) {
             HealthServer health = config.healthPort() < 0 ? null : new HealthServer(config.healthHost(), config.healthPort(), registry);

@@ -5,6 +5,7 @@ import io.datalakelab.core.config.ConfigValues;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,19 +24,31 @@ public final class ServiceOptions {
     @Option(names = "--print-config", description = "Print the effective configuration and exit.")
     boolean printConfig;
 
+    @Option(names = "--help-config", description = "List every config key with its default, rule and environment variable, and exit.")
+    boolean helpConfig;
+
     public ConfigValues load(ConfigSpec spec) {
         return spec.load(configFile, overrides);
     }
 
-    public boolean printConfigOnly() {
-        return printConfig;
+    /**
+     * Loads the configuration to run with; empty when {@code --help-config} or {@code --print-config} asked
+     * only to be told something, which this has printed on stdout.
+     */
+    public Optional<ConfigValues> loadToRun(ConfigSpec spec) {
+        if (helpConfig) {
+            System.out.print(spec.describeAsText());
+            return Optional.empty();
+        }
+        ConfigValues values = load(spec);
+        if (printConfig) {
+            values.effective().forEach((k, v) -> System.out.println(k + "=" + v));
+            return Optional.empty();
+        }
+        return Optional.of(values);
     }
 
     public List<String> overrides() {
         return overrides;
-    }
-
-    public static void printConfig(ConfigValues values) {
-        values.effective().forEach((k, v) -> System.out.println(k + "=" + v));
     }
 }
