@@ -10,6 +10,7 @@ import io.datalakelab.sink.commit.OffsetRecovery;
 import io.datalakelab.sink.dlq.DeadLetterQueue;
 import io.datalakelab.sink.layout.CommittedFileName;
 import io.datalakelab.sink.layout.LakeLayout;
+import io.datalakelab.testkit.Await;
 import io.datalakelab.testkit.HdfsCluster;
 import io.datalakelab.testkit.KafkaCluster;
 import java.nio.charset.StandardCharsets;
@@ -82,13 +83,7 @@ class HdfsSinkIT {
     }
 
     private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(250);
-        }
+        Await.until(what, timeout, condition::getAsBoolean);
     }
 
     private static long distinctLanded(String topic, String site) {

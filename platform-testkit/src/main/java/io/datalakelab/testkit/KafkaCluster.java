@@ -81,22 +81,9 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     private void awaitBrokersRegistered(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = admin()) {
-            while (true) {
-                try {
-                    int seen = admin.describeCluster().nodes().get().size();
-                    if (seen == brokers) {
-                        return;
-                    }
-                } catch (java.util.concurrent.ExecutionException e) {
-                    // not ready yet; try again until the deadline
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Kafka cluster of " + brokers + " did not register every broker within " + timeout);
-                }
-                Thread.sleep(100);
-            }
+            Await.until("all " + brokers + " Kafka brokers registered", timeout,
+                    () -> admin.describeCluster().nodes().get().size() == brokers);
         }
     }
 
