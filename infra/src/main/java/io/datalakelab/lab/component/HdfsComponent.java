@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ContentSummary;
 import org.apache.hadoop.fs.FileSystem;
@@ -82,7 +83,8 @@ public final class HdfsComponent implements LabComponent {
         if (nameNode.running().isEmpty()) {
             Ports.requireFree(config.nameNodeRpcPort(), "HDFS NameNode RPC");
             Ports.requireFree(config.nameNodeHttpPort(), "HDFS NameNode web UI");
-            nameNode.start(JavaCommand.of(config.hdfsHeap(), List.of(nameConf), NAMENODE_MAIN, List.of()), home);
+            nameNode.start(JavaCommand.of(config.hdfsHeap(), Optional.of(JavaCommand.classDataArchive(state, nameNode.name())),
+                    NAMENODE_MAIN, confArguments(nameConf)), home);
         }
         for (int i = 1; i <= config.dataNodes(); i++) {
             ManagedProcess dataNode = dataNodes.get(i - 1);
@@ -101,8 +103,17 @@ public final class HdfsComponent implements LabComponent {
                     "dfs.datanode.address", "127.0.0.1:" + dataPort,
                     "dfs.datanode.http.address", "127.0.0.1:" + httpPort,
                     "dfs.datanode.ipc.address", "127.0.0.1:" + ipcPort)));
-            dataNode.start(JavaCommand.of(config.hdfsHeap(), List.of(conf), DATANODE_MAIN, List.of()), home);
+            dataNode.start(JavaCommand.of(config.hdfsHeap(), Optional.of(JavaCommand.classDataArchive(state, dataNode.name())),
+                    DATANODE_MAIN, confArguments(conf)), home);
         }
+    }
+
+    /**
+     * Hadoop's generic {@code -conf} options rather than a conf directory on the classpath: every lab JVM then
+     * has the same plain-jar classpath, which class-data archives require.
+     */
+    private static List<String> confArguments(Path confDir) {
+        return List.of("-conf", confDir.resolve("core-site.xml").toString(), "-conf", confDir.resolve("hdfs-site.xml").toString());
     }
 
     private Map<String, String> nodeSettings(Map<String, String> own) {

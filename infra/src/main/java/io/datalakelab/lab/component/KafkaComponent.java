@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeSet;
 import org.apache.kafka.clients.admin.Admin;
@@ -79,7 +80,8 @@ public final class KafkaComponent implements LabComponent {
             node.format(clusterId);
             Path properties = home.resolve("broker-" + i + ".properties");
             node.writeServerProperties(properties);
-            broker.start(JavaCommand.of(config.kafkaHeap(), List.of(), "kafka.Kafka", List.of(properties.toAbsolutePath().toString())), home);
+            broker.start(JavaCommand.of(config.kafkaHeap(), Optional.of(JavaCommand.classDataArchive(state, broker.name())), "kafka.Kafka",
+                    List.of(properties.toAbsolutePath().toString())), home);
         }
     }
 

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** The HDFS sink service as a lab process, landing {@code iot.sensor-readings} in the lab's HDFS. */
 public final class SinkComponent implements LabComponent {
@@ -77,7 +78,7 @@ public final class SinkComponent implements LabComponent {
                 // Static membership: a restarted sink takes its partitions back at once.
                 "kafka.consumer.group.instance.id=lab-hdfs-sink-1",
                 ""));
-        sink.start(JavaCommand.of(config.sinkHeap(), List.of(), HdfsSinkCommand.class.getName(),
+        sink.start(JavaCommand.of(config.sinkHeap(), Optional.of(JavaCommand.classDataArchive(state, sink.name())), HdfsSinkCommand.class.getName(),
                 List.of("--config", configFile().toString())), configFile().getParent());
     }
 
