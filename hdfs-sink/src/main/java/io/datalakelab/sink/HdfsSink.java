@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -62,6 +63,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
     private final Map<TopicPartition, OffsetAndMetadata> landedOffsets = new HashMap<>();
     private final SinkMetrics metrics;
     private final AtomicLong lastPollMs = new AtomicLong();
+    private final HdfsOutage outage = new HdfsOutage(Duration.ofMillis(500), Duration.ofSeconds(30));
     private volatile boolean running = true;
 
     public SinkConfig config() {
@@ -73,6 +75,10 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();
         hadoop.set("fs.defaultFS", config.hdfsUri());
         hadoop.setInt("dfs.replication", config.hdfsReplication());
+        // Fail fast when the NameNode is down: the sink retries with its own backoff and reports it.
+        hadoop.setInt("ipc.client.connect.max.retries", 2);
+        hadoop.setInt("ipc.client.connect.retry.interval", 500);
+        hadoop.setInt("ipc.client.connect.timeout", 5000);
         config.hadoopOverrides().forEach(hadoop::set);
         this.fs = FileSystem.newInstance(java.net.URI.create(config.hdfsUri()), hadoop);
         this.layout = new LakeLayout(new Path(config.hdfsRoot()));
@@ -98,28 +104,96 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         return p;
     }
 
-    /** Consumes until {@link #stop()}; then commits every open file, so a clean stop lands everything it read. */
+    /**
+     * Consumes until {@link #stop()}; then commits every open file, so a clean stop lands everything it read.
+     * While HDFS fails, consumption is paused (the instance stays in its group), retried with backoff, and
+     * resumed from the committed file names once HDFS answers again.
+     */
     @Override
     public void run() {
         consumer.subscribe(config.topics(), new Rebalance());
         try {
             while (running) {
+                if (outage.isActive()) {
+                    consumer.poll(outage.backoff());
+                    lastPollMs.set(System.currentTimeMillis());
+                    tryToEndOutage();
+                    continue;
+                }
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
                 lastPollMs.set(System.currentTimeMillis());
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    handle(record);
+                try {
+                    for (ConsumerRecord<byte[], byte[]> record : records) {
+                        handle(record);
+                    }
+                    commitDueFiles(System.currentTimeMillis());
+                } catch (UncheckedIOException e) {
+                    beginOutage(e);
                 }
-                commitDueFiles(System.currentTimeMillis());
             }
-            commitFiles(new ArrayList<>(writers.keySet()));
+            commitOnStop();
         } catch (WakeupException e) {
             if (running) {
                 throw e;
             }
-            commitFiles(new ArrayList<>(writers.keySet()));
+            commitOnStop();
         } finally {
             consumer.close();
         }
+    }
+
+    private void commitOnStop() {
+        if (outage.isActive()) {
+            LOG.warn("stopping while HDFS is unavailable ({}); records after the committed files will be read again", outage.cause());
+            return;
+        }
+        try {
+            commitFiles(new ArrayList<>(writers.keySet()));
+        } catch (UncheckedIOException e) {
+            LOG.warn("could not commit the open files on stop; their records will be read again: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * HDFS failed a write, a commit or a recovery. Nothing after the committed files counts as landed: the
+     * open files are dropped and every assigned partition is paused until HDFS answers again.
+     */
+    private void beginOutage(Exception cause) {
+        boolean first = !outage.isActive();
+        outage.begin(cause);
+        metrics.hdfsAvailable(false);
+        for (PartitionFileWriter writer : writers.values()) {
+            writer.abandon();
+        }
+        writers.clear();
+        consumer.pause(consumer.assignment());
+        if (first) {
+            LOG.error("HDFS unavailable: {}; pausing consumption and retrying with backoff (nothing is committed past what is in HDFS)",
+                    outage.cause());
+        }
+    }
+
+    private void tryToEndOutage() {
+        try {
+            fs.getFileStatus(new Path("/"));
+            if (fs instanceof org.apache.hadoop.hdfs.DistributedFileSystem dfs && dfs.isInSafeMode()) {
+                throw new IOException("the NameNode is in safe mode");
+            }
+            recoverPositions(consumer.assignment());
+        } catch (IOException | RuntimeException e) {
+            outage.begin(e);
+            LOG.debug("HDFS still unavailable, next try in {}: {}", outage.backoff(), e.getMessage());
+            return;
+        }
+        LOG.info("HDFS is back after {}; resuming from the committed file names", outage.duration());
+        outage.end();
+        metrics.hdfsAvailable(true);
+        consumer.resume(consumer.assignment());
+    }
+
+    /** Why the sink cannot write to HDFS right now, if it cannot. */
+    public Optional<String> hdfsProblem() {
+        return outage.isActive() ? Optional.of(outage.cause()) : Optional.empty();
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
@@ -252,7 +326,11 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             // Land what we hold before the new owner recovers its position from HDFS.
-            commitFiles(partitions);
+            try {
+                commitFiles(partitions);
+            } catch (UncheckedIOException e) {
+                beginOutage(e);
+            }
             partitions.forEach(writers::remove);
         }
 
@@ -273,33 +351,46 @@ public final class HdfsSink implements Runnable, AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            Set<String> topics = new HashSet<>();
-            partitions.forEach(tp -> topics.add(tp.topic()));
+            if (outage.isActive()) {
+                // Positions are recovered from HDFS when it is back.
+                consumer.pause(partitions);
+                return;
+            }
             try {
-                for (String topic : topics) {
-                    Map<Integer, Long> next = recovery.recoverNextOffsets(topic);
-                    List<TopicPartition> fromStart = new ArrayList<>();
-                    for (TopicPartition tp : partitions) {
-                        if (!tp.topic().equals(topic)) {
-                            continue;
-                        }
-                        int orphans = recovery.deleteOrphanedTemporaryFiles(topic, tp.partition());
-                        Long offset = next.get(tp.partition());
-                        if (offset == null) {
-                            fromStart.add(tp);
-                        } else {
-                            consumer.seek(tp, offset);
-                        }
-                        LOG.info("assigned {}: resuming at {} from committed file names; {} orphaned temporary files deleted",
-                                tp, offset == null ? "the beginning" : offset, orphans);
-                    }
-                    if (!fromStart.isEmpty()) {
-                        // Never with an empty list: the consumer reads that as "every assigned partition".
-                        consumer.seekToBeginning(fromStart);
-                    }
-                }
+                recoverPositions(partitions);
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot recover offsets of " + partitions + " from HDFS", e);
+                beginOutage(e);
+            }
+        }
+    }
+
+    /**
+     * Seeks each partition to one past the highest end offset of its committed files (or to its beginning
+     * when it has none), after deleting the temporary files a crashed writer left.
+     */
+    private void recoverPositions(Collection<TopicPartition> partitions) throws IOException {
+        Set<String> topics = new HashSet<>();
+        partitions.forEach(tp -> topics.add(tp.topic()));
+        for (String topic : topics) {
+            Map<Integer, Long> next = recovery.recoverNextOffsets(topic);
+            List<TopicPartition> fromStart = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                if (!tp.topic().equals(topic)) {
+                    continue;
+                }
+                int orphans = recovery.deleteOrphanedTemporaryFiles(topic, tp.partition());
+                Long offset = next.get(tp.partition());
+                if (offset == null) {
+                    fromStart.add(tp);
+                } else {
+                    consumer.seek(tp, offset);
+                }
+                LOG.info("{}: resuming at {} from committed file names; {} orphaned temporary files deleted",
+                        tp, offset == null ? "the beginning" : offset, orphans);
+            }
+            if (!fromStart.isEmpty()) {
+                // Never with an empty list: the consumer reads that as "every assigned partition".
+                consumer.seekToBeginning(fromStart);
             }
         }
     }
@@ -315,8 +406,11 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         private final MeterRegistry registry;
         private final Map<String, AtomicLong> lastCommitEpochSeconds = new java.util.concurrent.ConcurrentHashMap<>();
 
+        private final AtomicLong hdfsAvailable;
+
         SinkMetrics(MeterRegistry registry) {
             this.registry = registry;
+            this.hdfsAvailable = registry.gauge("sink.hdfs.available", new AtomicLong(1));
         }
 
         void written(String topic, long bytes) {
@@ -330,6 +424,10 @@ public final class HdfsSink implements Runnable, AutoCloseable {
             lastCommitEpochSeconds.computeIfAbsent(topic, t -> registry.gauge("sink.last.commit.epoch.seconds",
                     List.of(io.micrometer.core.instrument.Tag.of("topic", t)), new AtomicLong()))
                     .set(System.currentTimeMillis() / 1000);
+        }
+
+        void hdfsAvailable(boolean available) {
+            hdfsAvailable.set(available ? 1 : 0);
         }
 
         void deadLettered(String topic) {

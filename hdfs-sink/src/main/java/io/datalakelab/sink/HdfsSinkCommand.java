@@ -9,7 +9,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -45,14 +44,9 @@ public final class HdfsSinkCommand implements Callable<Integer> {
                     return age < 30_000 ? HealthCheck.Status.up("polled " + age + " ms ago")
                             : HealthCheck.Status.down("no poll for " + age + " ms");
                 });
-                health.register("hdfs", () -> {
-                    try {
-                        sink.fileSystem().getFileStatus(new Path("/"));
-                        return HealthCheck.Status.up(config.hdfsUri() + " reachable");
-                    } catch (Exception e) {
-                        return HealthCheck.Status.down(config.hdfsUri() + ": " + e.getMessage());
-                    }
-                });
+                health.register("hdfs", () -> sink.hdfsProblem()
+                        .map(problem -> HealthCheck.Status.down(config.hdfsUri() + " unavailable, consumption paused: " + problem))
+                        .orElseGet(() -> HealthCheck.Status.up(config.hdfsUri() + " accepting writes")));
                 LOG.info("health and metrics on http://{}:{}/health and /metrics", config.healthHost(), health.port());
             }
             CountDownLatch stopped = new CountDownLatch(1);

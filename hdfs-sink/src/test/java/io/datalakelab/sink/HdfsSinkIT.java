@@ -158,6 +158,35 @@ class HdfsSinkIT {
     }
 
     @Test
+    void anHdfsOutagePausesTheSinkWhichResumesExactlyWhenTheNameNodeIsBack() throws Exception {
+        String topic = "outage";
+        createTopic(topic, 2);
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-o1", 5, 1_000, System.currentTimeMillis());
+        Map<Integer, Long> beforeOutage = endOffsets(topic);
+        try (HdfsSink sink = new HdfsSink(config(topic, "g-outage", 1_000_000, Duration.ofSeconds(1)), HealthServer.newRegistry())) {
+            Thread worker = new Thread(sink);
+            worker.start();
+            await("the first readings landed", Duration.ofSeconds(60), () -> landedUpTo(topic, beforeOutage));
+
+            hdfs.miniCluster().shutdownNameNode(0);
+            TestReadings.send(kafka.bootstrapServers(), topic, "site-o2", 5, 1_000, System.currentTimeMillis());
+            await("the sink to report HDFS down", Duration.ofSeconds(60), () -> sink.hdfsProblem().isPresent());
+            assertThat(worker.isAlive()).as("the sink keeps running through the outage").isTrue();
+
+            hdfs.miniCluster().restartNameNode(0, true);
+            Map<Integer, Long> afterOutage = endOffsets(topic);
+            await("every reading landed after the outage", Duration.ofSeconds(120),
+                    () -> sink.hdfsProblem().isEmpty() && landedUpTo(topic, afterOutage));
+            sink.stop();
+            worker.join(30_000);
+        }
+        assertThat(audit(topic, "site-o1", 1_000).isExact()).isTrue();
+        AuditReport afterwards = audit(topic, "site-o2", 1_000);
+        assertThat(afterwards.records()).isEqualTo(1_000);
+        assertThat(afterwards.isExact()).isTrue();
+    }
+
+    @Test
     void quietTopicLandsWithinTheRotationInterval() throws Exception {
         String topic = "quiet";
         createTopic(topic, 1);

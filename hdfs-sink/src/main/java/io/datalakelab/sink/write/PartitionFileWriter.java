@@ -19,6 +19,8 @@ import org.apache.hadoop.fs.Path;
  */
 public final class PartitionFileWriter {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PartitionFileWriter.class);
+
     private final FileSystem fs;
     private final LakeLayout layout;
     private final String topic;
@@ -114,6 +116,31 @@ public final class PartitionFileWriter {
         temporaryFile = null;
         partitionDirs = null;
         return name;
+    }
+
+    /**
+     * Forgets the open file without touching HDFS, which is failing: its records were never committed and will
+     * be read again; the temporary file is deleted as an orphan when the partition's position is recovered.
+     */
+    public void abandon() {
+        FSDataOutputStream stream = out;
+        Path file = temporaryFile;
+        if (stream != null) {
+            // Closing talks to HDFS, which is failing: do it aside so the sink's loop is not held up. The
+            // outcome does not matter, the file is an orphan either way; closing releases its lease and thread.
+            Thread closer = new Thread(() -> {
+                try {
+                    stream.close();
+                } catch (IOException | RuntimeException e) {
+                    LOG.debug("abandoned file {} did not close: {}", file, e.getMessage());
+                }
+            }, "abandon-" + topic + "-" + partition);
+            closer.setDaemon(true);
+            closer.start();
+        }
+        out = null;
+        temporaryFile = null;
+        partitionDirs = null;
     }
 
     /** Closes and deletes the open file, e.g. when the partition is taken away mid-file by an error. */
