@@ -3,6 +3,8 @@ package io.datalakelab.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datalakelab.core.health.HealthServer;
+import io.datalakelab.core.topic.TopicOffsets;
+import io.datalakelab.core.topic.TopicProvisioner;
 import io.datalakelab.core.topic.TopicSpec;
 import io.datalakelab.sink.audit.AuditReport;
 import io.datalakelab.sink.audit.LandingAudit;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.hadoop.fs.FileSystem;
@@ -74,7 +77,7 @@ class HdfsSinkIT {
 
     private static void createTopic(String topic, int partitions) throws Exception {
         try (Admin admin = kafka.admin()) {
-            admin.createTopics(List.of(new TopicSpec(topic, partitions, (short) 1, 1, TopicSpec.DEFAULT_RETENTION).toNewTopic())).all().get();
+            new TopicProvisioner(admin).ensure(new TopicSpec(topic, partitions, (short) 1, 1, TopicSpec.DEFAULT_RETENTION));
         }
     }
 
@@ -235,7 +238,7 @@ class HdfsSinkIT {
         String topic = "crashes";
         createTopic(topic, 4);
         int total = 30_000;
-        Thread producer = new Thread(() -> {
+        CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
             try {
                 for (int batch = 0; batch < 6; batch++) {
                     TestReadings.send(kafka.bootstrapServers(), topic, "site-c-" + batch, 11, total / 6, System.currentTimeMillis());
@@ -244,7 +247,6 @@ class HdfsSinkIT {
                 throw new IllegalStateException(e);
             }
         });
-        producer.start();
 
         List<String> args = List.of(
                 "--set", "bootstrap.servers=" + kafka.bootstrapServers(), "--set", "topics=" + topic,
@@ -264,7 +266,7 @@ class HdfsSinkIT {
             kills++;
             landedBefore = landedFiles(topic);
         }
-        producer.join();
+        producing.get(3, TimeUnit.MINUTES);
         Process sink = SinkProcess.start(args);
         try {
             Map<Integer, Long> endOffsets = endOffsets(topic);
@@ -300,22 +302,13 @@ class HdfsSinkIT {
 
     private static Map<Integer, Long> endOffsets(String topic) throws Exception {
         try (Admin admin = kafka.admin()) {
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> request = new java.util.HashMap<>();
-            for (int p = 0; p < partitions; p++) {
-                request.put(new org.apache.kafka.common.TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
-            }
-            Map<Integer, Long> out = new java.util.HashMap<>();
-            admin.listOffsets(request).all().get().forEach((tp, info) -> out.put(tp.partition(), info.offset()));
-            return out;
+            return TopicOffsets.latest(admin, topic);
         }
     }
 
-    /** True once the committed file names reach every partition's end offset: cheap, it only lists names. */
     private static boolean landedUpTo(String topic, Map<Integer, Long> endOffsets) {
         try {
-            Map<Integer, Long> next = new OffsetRecovery(fs, new LakeLayout(new Path("/datalake/raw"))).recoverNextOffsets(topic);
-            return endOffsets.entrySet().stream().allMatch(e -> next.getOrDefault(e.getKey(), 0L) >= e.getValue());
+            return new OffsetRecovery(fs, new LakeLayout(new Path("/datalake/raw"))).hasLandedUpTo(topic, endOffsets);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

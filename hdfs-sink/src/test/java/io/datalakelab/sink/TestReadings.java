@@ -2,11 +2,16 @@ package io.datalakelab.sink;
 
 import io.datalakelab.core.schema.SensorReading;
 import io.datalakelab.core.schema.SensorReadingCodec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -25,17 +30,28 @@ final class TestReadings {
         return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
     }
 
-    /** Sends {@code count} readings round-robin over {@code devices} devices of {@code site}, sequences from 1. */
+    /**
+     * Sends {@code count} readings round-robin over {@code devices} devices of {@code site}, sequences from 1,
+     * and fails if Kafka did not acknowledge every one: a test must not blame the sink for the producer's loss.
+     */
     static void send(String bootstrapServers, String topic, String site, int devices, int count, long eventTime) throws Exception {
+        List<Future<RecordMetadata>> acks = new ArrayList<>(count);
         try (KafkaProducer<String, byte[]> producer = producer(bootstrapServers)) {
             long[] next = new long[devices];
             for (int i = 0; i < count; i++) {
                 int d = i % devices;
                 SensorReading reading = new SensorReading(site + "-sensor-" + d, "thermometer", site, eventTime + i, ++next[d],
                         Map.of("temperature", 20.0 + (i % 10)));
-                producer.send(new ProducerRecord<>(topic, reading.deviceId(), SensorReadingCodec.toJson(reading)));
+                acks.add(producer.send(new ProducerRecord<>(topic, reading.deviceId(), SensorReadingCodec.toJson(reading))));
             }
             producer.flush();
+        }
+        for (int i = 0; i < acks.size(); i++) {
+            try {
+                acks.get(i).get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("reading " + i + " of " + site + " was not acknowledged by Kafka", e.getCause());
+            }
         }
     }
 }

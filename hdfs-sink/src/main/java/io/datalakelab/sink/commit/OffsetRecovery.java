@@ -72,6 +72,15 @@ public final class OffsetRecovery {
     }
 
     /**
+     * True once the committed files of {@code topic} reach the given offset of each partition (for example
+     * the partitions' end offsets): everything written before those offsets has landed. Only lists names.
+     */
+    public boolean hasLandedUpTo(String topic, Map<Integer, Long> offsets) throws IOException {
+        Map<Integer, Long> next = recoverNextOffsets(topic);
+        return offsets.entrySet().stream().allMatch(e -> e.getValue() == 0 || next.getOrDefault(e.getKey(), 0L) >= e.getValue());
+    }
+
+    /**
      * Deletes the files a crashed writer left under the partition's temporary directory. Their records were
      * never committed, so they will be consumed and written again from the recovered offset.
      *

@@ -1,5 +1,6 @@
 package io.datalakelab.lab.demo;
 
+import io.datalakelab.core.topic.TopicOffsets;
 import io.datalakelab.core.topic.Topics;
 import io.datalakelab.iot.fleet.FleetRunReport;
 import io.datalakelab.iot.fleet.SensorFleetConfig;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -24,8 +24,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 
 /**
  * The thin end-to-end flow: a fleet of a fresh site sends readings, the sink lands them, and the audit proves
@@ -68,11 +66,10 @@ public final class LabDemo {
         try (FileSystem fs = lab.hdfs().client()) {
             OffsetRecovery recovery = new OffsetRecovery(fs, new LakeLayout(new Path(ROOT)));
             int kills = 0;
-            Map<Integer, Long> endOffsets = null;
             while (kills < sinkKills) {
                 int filesBefore = recovery.committedFiles(Topics.SENSOR_READINGS).size();
                 awaitCondition(deadline, () -> recovery.committedFiles(Topics.SENSOR_READINGS).size() > filesBefore
-                        || (producing.isDone() && landedUpTo(recovery, endOffsets(Topics.SENSOR_READINGS))));
+                        || (producing.isDone() && recovery.hasLandedUpTo(Topics.SENSOR_READINGS, endOffsets())));
                 if (recovery.committedFiles(Topics.SENSOR_READINGS).size() <= filesBefore) {
                     break; // everything landed: nothing left to interrupt
                 }
@@ -85,9 +82,8 @@ public final class LabDemo {
             FleetRunReport fleet = producing.get();
             progress.printf("  produced %,d readings in %.1f s%n", fleet.acknowledged(), fleet.durationMs() / 1000.0);
 
-            endOffsets = endOffsets(Topics.SENSOR_READINGS);
-            Map<Integer, Long> target = endOffsets;
-            awaitCondition(deadline, () -> landedUpTo(recovery, target));
+            Map<Integer, Long> target = endOffsets();
+            awaitCondition(deadline, () -> recovery.hasLandedUpTo(Topics.SENSOR_READINGS, target));
             long verifiedAt = System.currentTimeMillis();
             AuditReport audit = new LandingAudit(fs, new LakeLayout(new Path(ROOT)))
                     .audit(Topics.SENSOR_READINGS, site, fromPartition, OptionalLong.of(fleet.acknowledged()));
@@ -96,22 +92,10 @@ public final class LabDemo {
         }
     }
 
-    private Map<Integer, Long> endOffsets(String topic) throws Exception {
+    private Map<Integer, Long> endOffsets() throws InterruptedException {
         try (Admin admin = lab.kafka().admin()) {
-            int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            for (int p = 0; p < partitions; p++) {
-                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            Map<Integer, Long> out = new HashMap<>();
-            admin.listOffsets(request).all().get().forEach((tp, info) -> out.put(tp.partition(), info.offset()));
-            return out;
+            return TopicOffsets.latest(admin, Topics.SENSOR_READINGS);
         }
-    }
-
-    private static boolean landedUpTo(OffsetRecovery recovery, Map<Integer, Long> endOffsets) throws Exception {
-        Map<Integer, Long> next = recovery.recoverNextOffsets(Topics.SENSOR_READINGS);
-        return endOffsets.entrySet().stream().allMatch(e -> e.getValue() == 0 || next.getOrDefault(e.getKey(), 0L) >= e.getValue());
     }
 
     private interface Condition {

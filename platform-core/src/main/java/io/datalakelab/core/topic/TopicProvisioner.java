@@ -1,5 +1,6 @@
 package io.datalakelab.core.topic;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -17,12 +18,36 @@ public final class TopicProvisioner {
     }
 
     /**
+     * Returns once every partition of a new topic has a leader. Producing earlier draws NOT_LEADER errors, and
+     * an idempotent producer whose first batch is refused can be stuck in out-of-order-sequence retries until
+     * its delivery timeout drops the records.
+     */
+    private void awaitLeaders(String topic, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+                if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                // The new topic's metadata has not reached every broker yet: ask again.
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topic " + topic + " was created but not every partition had a leader within " + timeout);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
      * Ensures the topic exists. An existing topic is left as it is (changing partitions re-keys data);
      * the returned text says how it differs from the spec, or is empty.
      */
     public String ensure(TopicSpec spec) throws InterruptedException {
         try {
             admin.createTopics(List.of(spec.toNewTopic())).all().get();
+            awaitLeaders(spec.name(), Duration.ofSeconds(30));
             return "";
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
