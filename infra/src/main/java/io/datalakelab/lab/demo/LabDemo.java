@@ -1,5 +1,6 @@
 package io.datalakelab.lab.demo;
 
+import io.datalakelab.core.cli.JobFailedException;
 import io.datalakelab.core.topic.TopicOffsets;
 import io.datalakelab.core.topic.Topics;
 import io.datalakelab.iot.fleet.FleetRunReport;
@@ -105,7 +106,7 @@ public final class LabDemo {
     private static void awaitCondition(Instant deadline, Condition condition) throws Exception {
         while (!condition.holds()) {
             if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("the demo did not finish before its deadline; see `./lab logs hdfs-sink`");
+                throw new JobFailedException("the demo did not finish before its deadline; see `./lab logs hdfs-sink`");
             }
             Thread.sleep(250);
         }

@@ -1,5 +1,6 @@
 package io.datalakelab.lab.process;
 
+import io.datalakelab.core.cli.JobFailedException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -22,7 +23,7 @@ public final class Ports {
     /** Fails, naming the port and its purpose, if another program already listens there. */
     public static void requireFree(int port, String purpose) {
         if (isListening(port)) {
-            throw new IllegalStateException("port " + port + " (" + purpose + ") is already in use by another program; "
+            throw new JobFailedException("port " + port + " (" + purpose + ") is already in use by another program; "
                     + "stop it, or give the lab another port (see `lab up --help`)");
         }
     }

@@ -1,5 +1,6 @@
 package io.datalakelab.lab.process;
 
+import io.datalakelab.core.cli.JobFailedException;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,7 +23,7 @@ public final class Readiness {
             }
             for (ManagedProcess process : watched) {
                 if (process.running().isEmpty()) {
-                    throw new IllegalStateException(process.name() + " exited while waiting for " + what + "; last lines of "
+                    throw new JobFailedException(process.name() + " exited while waiting for " + what + "; last lines of "
                             + process.logFile() + ":\n" + process.tail(25));
                 }
             }
@@ -34,7 +35,7 @@ public final class Readiness {
                 for (ManagedProcess process : watched) {
                     message.append("\nlast lines of ").append(process.logFile()).append(":\n").append(process.tail(10));
                 }
-                throw new IllegalStateException(message.toString());
+                throw new JobFailedException(message.toString());
             }
             Thread.sleep(200);
         }

@@ -23,6 +23,10 @@ public final class Commands {
                 commandLine.getErr().println("config error: " + e.getMessage());
                 return BAD_USAGE;
             }
+            if (e instanceof JobFailedException) {
+                commandLine.getErr().println(commandLine.getCommandName() + " failed: " + e.getMessage());
+                return JOB_FAILED;
+            }
             commandLine.getErr().println(commandLine.getCommandName() + " failed: " + e);
             e.printStackTrace(commandLine.getErr());
             return JOB_FAILED;
