@@ -63,6 +63,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
     private final Map<TopicPartition, OffsetAndMetadata> landedOffsets = new HashMap<>();
     private final SinkMetrics metrics;
     private final AtomicLong lastPollMs = new AtomicLong();
+    private final Set<TopicPartition> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final HdfsOutage outage = new HdfsOutage(Duration.ofMillis(500), Duration.ofSeconds(30));
     private volatile boolean running = true;
 
@@ -189,6 +190,11 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         outage.end();
         metrics.hdfsAvailable(true);
         consumer.resume(consumer.assignment());
+    }
+
+    /** The partitions this instance owns now (as of the last rebalance). */
+    public Set<TopicPartition> ownedPartitions() {
+        return Set.copyOf(owned);
     }
 
     /** Why the sink cannot write to HDFS right now, if it cannot. */
@@ -332,11 +338,13 @@ public final class HdfsSink implements Runnable, AutoCloseable {
                 beginOutage(e);
             }
             partitions.forEach(writers::remove);
+            owned.removeAll(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             // Another instance may own them already: abandon the open files, the owner re-reads them.
+            owned.removeAll(partitions);
             for (TopicPartition tp : partitions) {
                 PartitionFileWriter writer = writers.remove(tp);
                 if (writer != null) {
@@ -351,6 +359,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            owned.addAll(partitions);
             if (outage.isActive()) {
                 // Positions are recovered from HDFS when it is back.
                 consumer.pause(partitions);

@@ -190,6 +190,52 @@ class HdfsSinkIT {
     }
 
     @Test
+    void twoInstancesShareThePartitionsAndRebalancesNeitherDuplicateNorSkip() throws Exception {
+        String topic = "shared";
+        createTopic(topic, 4);
+        CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
+            try {
+                for (int batch = 0; batch < 4; batch++) {
+                    TestReadings.send(kafka.bootstrapServers(), topic, "site-s" + batch, 9, 5_000, System.currentTimeMillis());
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        SinkConfig config = config(topic, "g-shared", 700, Duration.ofSeconds(1));
+        try (HdfsSink first = new HdfsSink(config, HealthServer.newRegistry());
+             HdfsSink second = new HdfsSink(config, HealthServer.newRegistry())) {
+            Thread firstWorker = new Thread(first);
+            firstWorker.start();
+            await("the first instance landing files", Duration.ofSeconds(60), () -> landedFiles(topic) > 2);
+
+            // A second instance joins mid-flow: the first gives up half the partitions after landing what it holds.
+            Thread secondWorker = new Thread(second);
+            secondWorker.start();
+            await("the partitions shared out", Duration.ofSeconds(60),
+                    () -> second.ownedPartitions().size() == 2 && first.ownedPartitions().size() == 2);
+            long afterRebalance = landedFiles(topic);
+            await("both instances landing files", Duration.ofSeconds(60), () -> landedFiles(topic) > afterRebalance + 4);
+
+            // The first leaves cleanly: the second takes every partition over from the committed file names.
+            first.stop();
+            firstWorker.join(30_000);
+            producing.get(3, TimeUnit.MINUTES);
+            Map<Integer, Long> end = endOffsets(topic);
+            await("every offset landed by the remaining instance", Duration.ofSeconds(90),
+                    () -> secondWorker.isAlive() && landedUpTo(topic, end));
+            second.stop();
+            secondWorker.join(30_000);
+        }
+        for (int batch = 0; batch < 4; batch++) {
+            AuditReport report = audit(topic, "site-s" + batch, 5_000);
+            assertThat(report.records()).as("site-s" + batch).isEqualTo(5_000);
+            assertThat(report.isExact()).as("site-s" + batch).isTrue();
+        }
+        assertThat(audit(topic, null, 20_000).offsetGaps()).isZero();
+    }
+
+    @Test
     void quietTopicLandsWithinTheRotationInterval() throws Exception {
         String topic = "quiet";
         createTopic(topic, 1);
