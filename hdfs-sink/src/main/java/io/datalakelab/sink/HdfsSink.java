@@ -7,6 +7,8 @@ import io.datalakelab.sink.dlq.DeadLetterQueue;
 import io.datalakelab.sink.layout.CommittedFileName;
 import io.datalakelab.sink.layout.EventTimePartitioner;
 import io.datalakelab.sink.layout.LakeLayout;
+import io.datalakelab.sink.retention.LostRange;
+import io.datalakelab.sink.retention.LostRangeReports;
 import io.datalakelab.sink.write.PartitionFileWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -31,6 +33,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -56,6 +59,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
     private final FileSystem fs;
     private final LakeLayout layout;
     private final OffsetRecovery recovery;
+    private final LostRangeReports lostReports;
     private final EventTimePartitioner partitioner;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final DeadLetterQueue deadLetters;
@@ -84,6 +88,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         this.fs = FileSystem.newInstance(java.net.URI.create(config.hdfsUri()), hadoop);
         this.layout = new LakeLayout(new Path(config.hdfsRoot()));
         this.recovery = new OffsetRecovery(fs, layout);
+        this.lostReports = new LostRangeReports(fs, layout);
         this.partitioner = new EventTimePartitioner(config.timeZone());
         this.consumer = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.deadLetters = new DeadLetterQueue(config.bootstrapServers(), config.producerOverrides());
@@ -95,7 +100,9 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Never let the consumer jump silently over expired offsets: it must throw, so the sink can report
+        // the exact range (every position is set explicitly from the committed file names anyway).
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "hdfs-sink");
@@ -121,7 +128,17 @@ public final class HdfsSink implements Runnable, AutoCloseable {
                     tryToEndOutage();
                     continue;
                 }
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                ConsumerRecords<byte[], byte[]> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(200));
+                } catch (OffsetOutOfRangeException e) {
+                    try {
+                        reportExpiredOffsets(e.offsetOutOfRangePartitions());
+                    } catch (IOException | UncheckedIOException failure) {
+                        beginOutage(failure);
+                    }
+                    continue;
+                }
                 lastPollMs.set(System.currentTimeMillis());
                 try {
                     for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -140,6 +157,43 @@ public final class HdfsSink implements Runnable, AutoCloseable {
             commitOnStop();
         } finally {
             consumer.close();
+        }
+    }
+
+    /**
+     * Retention deleted offsets before the sink landed them. Commits what the partition's open file holds (so
+     * no file's range spans the hole), reports the exact range in HDFS, a metric and the log, and goes on from
+     * the partition's new start instead of stalling.
+     */
+    private void reportExpiredOffsets(Map<TopicPartition, Long> positions) throws IOException {
+        Map<TopicPartition, Long> starts = consumer.beginningOffsets(positions.keySet());
+        Map<TopicPartition, Long> ends = consumer.endOffsets(positions.keySet());
+        for (Map.Entry<TopicPartition, Long> entry : positions.entrySet()) {
+            TopicPartition tp = entry.getKey();
+            long position = entry.getValue();
+            long start = starts.get(tp);
+            if (position > ends.get(tp)) {
+                throw new IllegalStateException("HDFS holds " + tp + " up to offset " + (position - 1) + " but the partition now ends at "
+                        + ends.get(tp) + ": the topic was deleted and created again; move " + layout.topicDir(tp.topic())
+                        + " aside (or purge it) before landing the new topic");
+            }
+            if (position >= start) {
+                consumer.seek(tp, position); // retention moved on meanwhile; nothing missing at this position
+                continue;
+            }
+            PartitionFileWriter writer = writers.get(tp);
+            if (writer != null && writer.isOpen()) {
+                commit(tp, writer);
+            }
+            LostRange lost = new LostRange(tp.topic(), tp.partition(), position, start - 1);
+            Path report = lostReports.write(lost, "deleted by the topic's retention before the sink landed it");
+            metrics.lost(tp.topic(), lost.count());
+            LOG.error("DATA LOST: {} expired in Kafka before it was landed; reported in {}; continuing at offset {}", lost, report, start);
+            consumer.seek(tp, start);
+        }
+        if (!landedOffsets.isEmpty()) {
+            consumer.commitSync(Map.copyOf(landedOffsets));
+            landedOffsets.clear();
         }
     }
 
@@ -437,6 +491,12 @@ public final class HdfsSink implements Runnable, AutoCloseable {
 
         void hdfsAvailable(boolean available) {
             hdfsAvailable.set(available ? 1 : 0);
+        }
+
+        void lost(String topic, long records) {
+            Counter.builder("sink.records.lost").tag("topic", topic)
+                    .description("records that expired in Kafka before they were landed; see the topic's _LOST reports")
+                    .register(registry).increment(records);
         }
 
         void deadLettered(String topic) {

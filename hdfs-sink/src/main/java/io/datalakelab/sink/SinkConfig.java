@@ -5,6 +5,7 @@ import static io.datalakelab.core.config.ConfigRule.nonBlank;
 import static io.datalakelab.core.config.ConfigRule.nonEmptyList;
 import static io.datalakelab.core.config.ConfigRule.positiveDuration;
 
+import io.datalakelab.core.config.ConfigException;
 import io.datalakelab.core.config.ConfigKey;
 import io.datalakelab.core.config.ConfigRule;
 import io.datalakelab.core.config.ConfigSpec;
@@ -53,7 +54,21 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
     static final ConfigKey<Integer> HEALTH_PORT = SPEC.define(ConfigKey.of("health.port", ConfigType.INT,
             8081, ConfigRule.between(-1, 65535), "Port of the /health and /metrics endpoint; 0 picks a free one, -1 turns it off."));
 
+    /** Consumer settings the sink's guarantees rest on; overriding them is refused at start. */
+    private static final Map<String, String> OWNED_CONSUMER_SETTINGS = Map.of(
+            "auto.offset.reset", "none, so that offsets expired before landing are reported, never skipped",
+            "enable.auto.commit", "false: offsets are committed only after files are renamed",
+            "allow.auto.create.topics", "false: a sink must not create the topics it reads",
+            "group.id", "the value of the sink's own key group.id");
+
     public static SinkConfig from(ConfigValues values) {
+        Map<String, String> consumerOverrides = values.withPrefix("kafka.consumer.");
+        for (String key : consumerOverrides.keySet()) {
+            if (OWNED_CONSUMER_SETTINGS.containsKey(key)) {
+                throw new ConfigException("kafka.consumer." + key, "config key 'kafka.consumer." + key
+                        + "' cannot be set: the sink keeps it at " + OWNED_CONSUMER_SETTINGS.get(key));
+            }
+        }
         return new SinkConfig(values.get(BOOTSTRAP_SERVERS), values.get(TOPICS), values.get(GROUP_ID), values.get(HDFS_URI),
                 values.get(HDFS_ROOT), values.get(HDFS_REPLICATION), values.get(FLUSH_RECORDS), values.get(ROTATE_INTERVAL),
                 ZoneId.of(values.get(TIME_ZONE)), values.get(EVENT_TIME_FIELD), values.get(HEALTH_HOST), values.get(HEALTH_PORT),

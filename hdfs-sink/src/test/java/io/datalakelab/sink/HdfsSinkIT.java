@@ -12,6 +12,8 @@ import io.datalakelab.sink.commit.OffsetRecovery;
 import io.datalakelab.sink.dlq.DeadLetterQueue;
 import io.datalakelab.sink.layout.CommittedFileName;
 import io.datalakelab.sink.layout.LakeLayout;
+import io.datalakelab.sink.retention.LostRange;
+import io.datalakelab.sink.retention.LostRangeReports;
 import io.datalakelab.testkit.Await;
 import io.datalakelab.testkit.HdfsCluster;
 import io.datalakelab.testkit.KafkaCluster;
@@ -23,12 +25,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,7 +51,8 @@ class HdfsSinkIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        kafka = new KafkaCluster().withBrokers(1).start();
+        // Retention checked every half second, so a test can watch a topic's old segments expire.
+        kafka = new KafkaCluster().withBrokers(1).withBrokerSetting("log.retention.check.interval.ms", "500").start();
         hdfs = new HdfsCluster().withDataNodes(1).start();
         fs = hdfs.fileSystem();
     }
@@ -85,8 +89,8 @@ class HdfsSinkIT {
         return new LandingAudit(fs, new LakeLayout(new Path("/datalake/raw"))).audit(topic, site, null, OptionalLong.of(expected));
     }
 
-    private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        Await.until(what, timeout, condition::getAsBoolean);
+    private static void await(String what, Duration timeout, Callable<Boolean> condition) throws InterruptedException {
+        Await.until(what, timeout, condition);
     }
 
     private static long distinctLanded(String topic, String site) {
@@ -233,6 +237,61 @@ class HdfsSinkIT {
             assertThat(report.isExact()).as("site-s" + batch).isTrue();
         }
         assertThat(audit(topic, null, 20_000).offsetGaps()).isZero();
+    }
+
+    @Test
+    void offsetsThatExpireBeforeTheyLandAreReportedExactlyAndTheSinkGoesOn() throws Exception {
+        String topic = "expiring";
+        try (Admin admin = kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of(
+                    "retention.ms", "1500", "segment.ms", "300", "file.delete.delay.ms", "0")))).all().get();
+        }
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-e1", 3, 100, System.currentTimeMillis());
+        runSinkUntilLanded(topic, "g-expire", endOffsets(topic));
+
+        // While no sink runs, offsets 100-199 are written and expire: the sink's next position is gone.
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-e2", 3, 100, System.currentTimeMillis());
+        await("retention deleting offsets 100-199", Duration.ofSeconds(60), () -> {
+            // Each small write rolls the time-based segment, so the old ones become eligible for deletion.
+            TestReadings.send(kafka.bootstrapServers(), topic, "site-e-tick", 1, 1, System.currentTimeMillis());
+            return earliestOffset(topic) > 199;
+        });
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-e3", 3, 200, System.currentTimeMillis());
+
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = HealthServer.newRegistry();
+        Map<Integer, Long> end = endOffsets(topic);
+        try (HdfsSink sink = new HdfsSink(config(topic, "g-expire", 1_000_000, Duration.ofSeconds(1)), registry)) {
+            Thread worker = new Thread(sink);
+            worker.start();
+            await("landing after the expired range", Duration.ofSeconds(60), () -> worker.isAlive() && landedUpTo(topic, end));
+            sink.stop();
+            worker.join(30_000);
+        }
+
+        List<LostRange> lost = new LostRangeReports(fs, new LakeLayout(new Path("/datalake/raw"))).read(topic);
+        assertThat(lost).hasSize(1);
+        LostRange range = lost.get(0);
+        assertThat(range.fromOffset()).as("the first offset not in any file").isEqualTo(100);
+        long resumedAt = new OffsetRecovery(fs, new LakeLayout(new Path("/datalake/raw"))).committedFiles(topic).stream()
+                .mapToLong(CommittedFileName::startOffset).filter(o -> o > 99).min().orElseThrow();
+        assertThat(range.toOffset() + 1).as("the report ends where landing resumed").isEqualTo(resumedAt);
+        assertThat(registry.get("sink.records.lost").tag("topic", topic).counter().count()).isEqualTo(range.count());
+
+        AuditReport all = audit(topic, null, 0);
+        assertThat(all.reportedLost()).isEqualTo(range.count());
+        assertThat(all.offsetGaps()).as("the hole is accounted for by the report").isZero();
+        assertThat(audit(topic, "site-e2", 100).records()).isZero();
+        assertThat(audit(topic, "site-e1", 100).isExact()).isTrue();
+        AuditReport after = audit(topic, "site-e3", 200);
+        assertThat(after.records()).isEqualTo(200);
+        assertThat(after.isExact()).isTrue();
+    }
+
+    private static long earliestOffset(String topic) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            return admin.listOffsets(Map.of(new org.apache.kafka.common.TopicPartition(topic, 0),
+                    org.apache.kafka.clients.admin.OffsetSpec.earliest())).all().get().values().iterator().next().offset();
+        }
     }
 
     @Test

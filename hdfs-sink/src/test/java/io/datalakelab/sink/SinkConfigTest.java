@@ -40,6 +40,13 @@ class SinkConfigTest {
     }
 
     @Test
+    void settingsTheExactlyOnceGuaranteeRestsOnCannotBeOverridden() {
+        assertThatThrownBy(() -> SinkConfig.from(SinkConfig.SPEC.load(null, Map.of(), List.of("kafka.consumer.auto.offset.reset=earliest"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("kafka.consumer.auto.offset.reset").hasMessageContaining("never skipped");
+    }
+
+    @Test
     void theCommandExitsWithTwoAndNamesTheMisspeltKey() {
         StringWriter err = new StringWriter();
         CommandLine cli = Commands.commandLine(new HdfsSinkCommand());

@@ -13,12 +13,13 @@ import java.util.Map;
  * @param missing            sequence numbers absent below each device's highest one
  * @param lost               readings expected but absent: expected minus distinct when an expectation was given, else {@code missing}
  * @param offsetOverlaps     offsets covered by more than one committed file (any is a duplicate landing)
- * @param offsetGaps         offsets between consecutive committed files that no file covers
+ * @param offsetGaps         offsets between consecutive committed files that neither a file nor a {@code _LOST} report covers
+ * @param reportedLost       offsets the sink reported in {@code _LOST} as expired in Kafka before it landed them
  * @param unreadableLines    lines that are not a sensor reading
  * @param lastFileModifiedMs modification time of the newest file holding a matching reading, epoch ms
  */
 public record AuditReport(String topic, long files, long records, Map<Integer, Long> recordsPerPartition, long devices,
-                          long duplicated, long missing, long lost, long offsetOverlaps, long offsetGaps, long unreadableLines,
+                          long duplicated, long missing, long lost, long offsetOverlaps, long offsetGaps, long reportedLost, long unreadableLines,
                           long lastFileModifiedMs) {
 
     /** Nothing lost, nothing landed twice. */

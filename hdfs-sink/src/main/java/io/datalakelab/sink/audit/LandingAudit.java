@@ -6,6 +6,8 @@ import io.datalakelab.core.schema.SensorReadingCodec;
 import io.datalakelab.sink.commit.OffsetRecovery;
 import io.datalakelab.sink.layout.CommittedFileName;
 import io.datalakelab.sink.layout.LakeLayout;
+import io.datalakelab.sink.retention.LostRange;
+import io.datalakelab.sink.retention.LostRangeReports;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -45,14 +47,18 @@ public final class LandingAudit {
      */
     public AuditReport audit(String topic, String site, String fromPartitionDir, OptionalLong expectedRecords) throws IOException {
         List<FileStatus> statuses = recovery.committedFileStatuses(topic);
-        long[] overlapsAndGaps = offsetOverlapsAndGaps(statuses);
+        List<CommittedFileName> files = statuses.stream()
+                .map(status -> CommittedFileName.parse(status.getPath().getName()).orElseThrow()).toList();
+        List<LostRange> reportedLost = new LostRangeReports(fs, layout).read(topic);
+        long overlaps = overlaps(files);
+        long gaps = gaps(files, reportedLost);
 
         Map<String, BitSet> seen = new HashMap<>();
         Map<Integer, Long> perPartition = new TreeMap<>();
         long records = 0;
         long duplicated = 0;
         long unreadable = 0;
-        long files = 0;
+        long filesRead = 0;
         long lastModified = 0;
         String topicDir = layout.topicDir(topic).toUri().getPath();
         for (FileStatus status : statuses) {
@@ -60,7 +66,7 @@ public final class LandingAudit {
             if (fromPartitionDir != null && dirs.compareTo(fromPartitionDir) < 0) {
                 continue;
             }
-            files++;
+            filesRead++;
             int partition = CommittedFileName.parse(status.getPath().getName()).orElseThrow().partition();
             boolean matched = false;
             try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(status.getPath()), StandardCharsets.UTF_8))) {
@@ -100,31 +106,49 @@ public final class LandingAudit {
             missing += sequences.length() - 1 - count;
         }
         long lost = expectedRecords.isPresent() ? Math.max(0, expectedRecords.getAsLong() - distinct) : missing;
-        return new AuditReport(topic, files, records, perPartition, seen.size(), duplicated, missing, lost,
-                overlapsAndGaps[0], overlapsAndGaps[1], unreadable, lastModified);
+        long reportedLostRecords = reportedLost.stream().mapToLong(LostRange::count).sum();
+        return new AuditReport(topic, filesRead, records, perPartition, seen.size(), duplicated, missing, lost,
+                overlaps, gaps, reportedLostRecords, unreadable, lastModified);
     }
 
-    /** Offsets covered twice and offsets covered by no file, between the first and last file of each partition. */
-    static long[] offsetOverlapsAndGaps(List<FileStatus> statuses) {
-        Map<Integer, List<CommittedFileName>> byPartition = new HashMap<>();
-        for (FileStatus status : statuses) {
-            CommittedFileName name = CommittedFileName.parse(status.getPath().getName()).orElseThrow();
-            byPartition.computeIfAbsent(name.partition(), p -> new ArrayList<>()).add(name);
-        }
+    /** Offsets that more than one committed file claims: each is a record landed twice. */
+    static long overlaps(List<CommittedFileName> files) {
         long overlaps = 0;
-        long gaps = 0;
-        for (List<CommittedFileName> names : byPartition.values()) {
-            names.sort(Comparator.comparingLong(CommittedFileName::startOffset));
+        for (List<long[]> ranges : rangesByPartition(files, List.of()).values()) {
             long coveredUpTo = -1;
-            for (CommittedFileName name : names) {
-                if (coveredUpTo >= 0 && name.startOffset() <= coveredUpTo) {
-                    overlaps += Math.min(coveredUpTo, name.endOffset()) - name.startOffset() + 1;
-                } else if (coveredUpTo >= 0 && name.startOffset() > coveredUpTo + 1) {
-                    gaps += name.startOffset() - coveredUpTo - 1;
+            for (long[] range : ranges) {
+                if (coveredUpTo >= 0 && range[0] <= coveredUpTo) {
+                    overlaps += Math.min(coveredUpTo, range[1]) - range[0] + 1;
                 }
-                coveredUpTo = Math.max(coveredUpTo, name.endOffset());
+                coveredUpTo = Math.max(coveredUpTo, range[1]);
             }
         }
-        return new long[] {overlaps, gaps};
+        return overlaps;
+    }
+
+    /**
+     * Offsets between a partition's first and last committed file that neither a file nor a {@code _LOST}
+     * report accounts for: records that vanished without a word.
+     */
+    static long gaps(List<CommittedFileName> files, List<LostRange> reportedLost) {
+        long gaps = 0;
+        for (List<long[]> ranges : rangesByPartition(files, reportedLost).values()) {
+            long coveredUpTo = -1;
+            for (long[] range : ranges) {
+                if (coveredUpTo >= 0 && range[0] > coveredUpTo + 1) {
+                    gaps += range[0] - coveredUpTo - 1;
+                }
+                coveredUpTo = Math.max(coveredUpTo, range[1]);
+            }
+        }
+        return gaps;
+    }
+
+    private static Map<Integer, List<long[]>> rangesByPartition(List<CommittedFileName> files, List<LostRange> lost) {
+        Map<Integer, List<long[]>> byPartition = new HashMap<>();
+        files.forEach(f -> byPartition.computeIfAbsent(f.partition(), p -> new ArrayList<>()).add(new long[] {f.startOffset(), f.endOffset()}));
+        lost.forEach(l -> byPartition.computeIfAbsent(l.partition(), p -> new ArrayList<>()).add(new long[] {l.fromOffset(), l.toOffset()}));
+        byPartition.values().forEach(ranges -> ranges.sort(Comparator.comparingLong(r -> r[0])));
+        return byPartition;
     }
 }

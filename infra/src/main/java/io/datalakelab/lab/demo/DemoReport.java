@@ -54,6 +54,9 @@ public record DemoReport(FleetRunReport fleet, AuditReport audit, int sinkKills,
         out.append(String.format("  lost                  %d%n", audit.lost()));
         out.append(String.format("  duplicated            %d%n", audit.duplicated()));
         out.append(String.format("  offset overlaps/gaps  %d / %d%n", audit.offsetOverlaps(), audit.offsetGaps()));
+        if (audit.reportedLost() > 0) {
+            out.append(String.format("  expired before landing %d records of the topic (see its _LOST reports)%n", audit.reportedLost()));
+        }
         out.append(String.format("  first produce -> last file visible   %.1f s%n", firstSendToLastFileMs / 1000.0));
         out.append(String.format("  first produce -> all offsets landed  %.1f s%n", firstSendToVerifiedMs / 1000.0));
         out.append(passed() ? "RESULT: OK, 0 lost / 0 duplicated\n" : "RESULT: FAILED, " + String.join("; ", problems()) + "\n");
