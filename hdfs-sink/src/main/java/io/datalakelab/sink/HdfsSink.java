@@ -9,6 +9,8 @@ import io.datalakelab.sink.layout.EventTimePartitioner;
 import io.datalakelab.sink.layout.LakeLayout;
 import io.datalakelab.sink.retention.LostRange;
 import io.datalakelab.sink.retention.LostRangeReports;
+import io.datalakelab.sink.retention.RetentionRisk;
+import io.datalakelab.sink.retention.RetentionWatchdog;
 import io.datalakelab.sink.write.PartitionFileWriter;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -68,6 +70,11 @@ public final class HdfsSink implements Runnable, AutoCloseable {
     private final SinkMetrics metrics;
     private final AtomicLong lastPollMs = new AtomicLong();
     private final Set<TopicPartition> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Per partition, the first offset not yet in a committed file. */
+    private final Map<TopicPartition, Long> landedNext = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<TopicPartition, RetentionRisk> retentionRisks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final RetentionWatchdog watchdog;
+    private long nextRetentionCheckMs;
     private final HdfsOutage outage = new HdfsOutage(Duration.ofMillis(500), Duration.ofSeconds(30));
     private volatile boolean running = true;
 
@@ -89,6 +96,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         this.layout = new LakeLayout(new Path(config.hdfsRoot()));
         this.recovery = new OffsetRecovery(fs, layout);
         this.lostReports = new LostRangeReports(fs, layout);
+        this.watchdog = new RetentionWatchdog(config.bootstrapServers());
         this.partitioner = new EventTimePartitioner(config.timeZone());
         this.consumer = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.deadLetters = new DeadLetterQueue(config.bootstrapServers(), config.producerOverrides());
@@ -122,6 +130,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         consumer.subscribe(config.topics(), new Rebalance());
         try {
             while (running) {
+                checkRetentionWhenDue();
                 if (outage.isActive()) {
                     consumer.poll(outage.backoff());
                     lastPollMs.set(System.currentTimeMillis());
@@ -190,6 +199,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
             metrics.lost(tp.topic(), lost.count());
             LOG.error("DATA LOST: {} expired in Kafka before it was landed; reported in {}; continuing at offset {}", lost, report, start);
             consumer.seek(tp, start);
+            landedNext.put(tp, start);
         }
         if (!landedOffsets.isEmpty()) {
             consumer.commitSync(Map.copyOf(landedOffsets));
@@ -246,6 +256,62 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         consumer.resume(consumer.assignment());
     }
 
+    private void forget(Collection<TopicPartition> partitions) {
+        owned.removeAll(partitions);
+        partitions.forEach(tp -> {
+            landedNext.remove(tp);
+            retentionRisks.remove(tp);
+        });
+    }
+
+    /**
+     * Compares, per owned partition, the age of the oldest record not yet landed with the topic's retention;
+     * logs when a partition crosses the warning or critical share, and publishes the ratio as a metric. A
+     * failure to measure is logged and retried at the next check: it must not stop the landing itself.
+     */
+    private void checkRetentionWhenDue() {
+        long now = System.currentTimeMillis();
+        if (now < nextRetentionCheckMs) {
+            return;
+        }
+        nextRetentionCheckMs = now + config.retentionCheckInterval().toMillis();
+        try {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(Set.copyOf(owned));
+            for (TopicPartition tp : owned) {
+                Long oldest = landedNext.get(tp);
+                if (oldest == null || !ends.containsKey(tp)) {
+                    continue;
+                }
+                PartitionFileWriter writer = writers.get(tp);
+                Long known = writer != null && writer.isOpen() && writer.records() > 0 ? writer.firstRecordTimestamp() : null;
+                RetentionRisk risk = watchdog.assess(tp, oldest, known, ends.get(tp), now);
+                RetentionRisk previous = retentionRisks.put(tp, risk);
+                metrics.retentionRisk(tp, risk.ratio());
+                reportCrossing(previous == null ? 0.0 : previous.ratio(), risk);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("cannot measure retention risk this time: {}", e.getMessage());
+        }
+    }
+
+    private void reportCrossing(double before, RetentionRisk risk) {
+        double now = risk.ratio();
+        if (now >= config.retentionCriticalRatio() && before < config.retentionCriticalRatio()) {
+            LOG.error("RETENTION CRITICAL {}", risk.describe());
+        } else if (now >= config.retentionWarnRatio() && before < config.retentionWarnRatio()) {
+            LOG.warn("retention warning {}", risk.describe());
+        } else if (now < config.retentionWarnRatio() && before >= config.retentionWarnRatio()) {
+            LOG.info("retention risk cleared {}", risk.describe());
+        }
+    }
+
+    /** The last measured retention risk of every owned partition. */
+    public Map<TopicPartition, RetentionRisk> retentionRisks() {
+        return Map.copyOf(retentionRisks);
+    }
+
     /** The partitions this instance owns now (as of the last rebalance). */
     public Set<TopicPartition> ownedPartitions() {
         return Set.copyOf(owned);
@@ -283,7 +349,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
             if (!writer.isOpen()) {
                 writer.open(dirs, record.offset(), System.currentTimeMillis());
             }
-            writer.append(line, record.offset());
+            writer.append(line, record.offset(), record.timestamp());
             metrics.written(record.topic(), line.length + 1);
             if (writer.records() >= config.flushRecords()) {
                 commit(tp, writer);
@@ -357,6 +423,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         long records = writer.records();
         CommittedFileName name = writer.commit();
         landedOffsets.put(tp, new OffsetAndMetadata(name.nextOffset()));
+        landedNext.put(tp, name.nextOffset());
         metrics.committed(tp.topic(), records);
         LOG.debug("committed {} ({} records)", name, records);
     }
@@ -377,6 +444,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        watchdog.close();
         deadLetters.close();
         fs.close();
     }
@@ -392,13 +460,13 @@ public final class HdfsSink implements Runnable, AutoCloseable {
                 beginOutage(e);
             }
             partitions.forEach(writers::remove);
-            owned.removeAll(partitions);
+            forget(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             // Another instance may own them already: abandon the open files, the owner re-reads them.
-            owned.removeAll(partitions);
+            forget(partitions);
             for (TopicPartition tp : partitions) {
                 PartitionFileWriter writer = writers.remove(tp);
                 if (writer != null) {
@@ -447,6 +515,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
                     fromStart.add(tp);
                 } else {
                     consumer.seek(tp, offset);
+                    landedNext.put(tp, offset);
                 }
                 LOG.info("{}: resuming at {} from committed file names; {} orphaned temporary files deleted",
                         tp, offset == null ? "the beginning" : offset, orphans);
@@ -454,6 +523,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
             if (!fromStart.isEmpty()) {
                 // Never with an empty list: the consumer reads that as "every assigned partition".
                 consumer.seekToBeginning(fromStart);
+                landedNext.putAll(consumer.beginningOffsets(fromStart));
             }
         }
     }
@@ -491,6 +561,19 @@ public final class HdfsSink implements Runnable, AutoCloseable {
 
         void hdfsAvailable(boolean available) {
             hdfsAvailable.set(available ? 1 : 0);
+        }
+
+        private final Map<TopicPartition, java.util.concurrent.atomic.AtomicReference<Double>> riskRatios = new java.util.concurrent.ConcurrentHashMap<>();
+
+        void retentionRisk(TopicPartition tp, double ratio) {
+            riskRatios.computeIfAbsent(tp, p -> {
+                java.util.concurrent.atomic.AtomicReference<Double> holder = new java.util.concurrent.atomic.AtomicReference<>(0.0);
+                io.micrometer.core.instrument.Gauge.builder("sink.retention.risk.ratio", holder, java.util.concurrent.atomic.AtomicReference::get)
+                        .description("age of the oldest unlanded record / retention.ms")
+                        .tag("topic", p.topic()).tag("partition", Integer.toString(p.partition()))
+                        .register(registry);
+                return holder;
+            }).set(ratio);
         }
 
         void lost(String topic, long records) {

@@ -47,6 +47,12 @@ public final class HdfsSinkCommand implements Callable<Integer> {
                 health.register("hdfs", () -> sink.hdfsProblem()
                         .map(problem -> HealthCheck.Status.down(config.hdfsUri() + " unavailable, consumption paused: " + problem))
                         .orElseGet(() -> HealthCheck.Status.up(config.hdfsUri() + " accepting writes")));
+                health.register("retention", () -> {
+                    java.util.List<String> critical = sink.retentionRisks().values().stream()
+                            .filter(r -> r.ratio() >= config.retentionCriticalRatio()).map(r -> r.describe()).toList();
+                    return critical.isEmpty() ? HealthCheck.Status.up("every partition well within retention")
+                            : HealthCheck.Status.down(String.join("; ", critical));
+                });
                 LOG.info("health and metrics on http://{}:{}/health and /metrics", config.healthHost(), health.port());
             }
             CountDownLatch stopped = new CountDownLatch(1);

@@ -21,6 +21,7 @@ import java.util.Map;
 public record SinkConfig(String bootstrapServers, List<String> topics, String groupId, String hdfsUri, String hdfsRoot,
                          int hdfsReplication, long flushRecords, Duration rotateInterval, ZoneId timeZone,
                          String eventTimeField, String healthHost, int healthPort,
+                         Duration retentionCheckInterval, double retentionWarnRatio, double retentionCriticalRatio,
                          Map<String, String> consumerOverrides, Map<String, String> producerOverrides,
                          Map<String, String> hadoopOverrides) {
 
@@ -61,7 +62,18 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
             "allow.auto.create.topics", "false: a sink must not create the topics it reads",
             "group.id", "the value of the sink's own key group.id");
 
+    static final ConfigKey<Duration> RETENTION_CHECK_INTERVAL = SPEC.define(ConfigKey.of("retention.check.interval", ConfigType.DURATION,
+            Duration.ofSeconds(30), positiveDuration(), "How often the age of each partition's oldest unlanded record is compared with the topic's retention.ms."));
+    static final ConfigKey<Double> RETENTION_WARN_RATIO = SPEC.define(ConfigKey.of("retention.warn.ratio", ConfigType.DOUBLE,
+            0.5, ConfigRule.between(0.01, 1.0), "Warn (log, metric) when that age reaches this share of retention.ms."));
+    static final ConfigKey<Double> RETENTION_CRITICAL_RATIO = SPEC.define(ConfigKey.of("retention.critical.ratio", ConfigType.DOUBLE,
+            0.8, ConfigRule.between(0.01, 1.0), "Report unhealthy and log an error when that age reaches this share of retention.ms."));
+
     public static SinkConfig from(ConfigValues values) {
+        if (values.get(RETENTION_WARN_RATIO) > values.get(RETENTION_CRITICAL_RATIO)) {
+            throw new ConfigException(RETENTION_WARN_RATIO.name(), "config key 'retention.warn.ratio' (" + values.get(RETENTION_WARN_RATIO)
+                    + ") must not exceed 'retention.critical.ratio' (" + values.get(RETENTION_CRITICAL_RATIO) + ")");
+        }
         Map<String, String> consumerOverrides = values.withPrefix("kafka.consumer.");
         for (String key : consumerOverrides.keySet()) {
             if (OWNED_CONSUMER_SETTINGS.containsKey(key)) {
@@ -72,6 +84,7 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
         return new SinkConfig(values.get(BOOTSTRAP_SERVERS), values.get(TOPICS), values.get(GROUP_ID), values.get(HDFS_URI),
                 values.get(HDFS_ROOT), values.get(HDFS_REPLICATION), values.get(FLUSH_RECORDS), values.get(ROTATE_INTERVAL),
                 ZoneId.of(values.get(TIME_ZONE)), values.get(EVENT_TIME_FIELD), values.get(HEALTH_HOST), values.get(HEALTH_PORT),
+                values.get(RETENTION_CHECK_INTERVAL), values.get(RETENTION_WARN_RATIO), values.get(RETENTION_CRITICAL_RATIO),
                 values.withPrefix("kafka.consumer."), values.withPrefix("kafka.producer."), values.withPrefix("hadoop."));
     }
 

@@ -67,8 +67,8 @@ class HdfsSinkIT {
         }
     }
 
-    private static SinkConfig config(String topic, String group, long flushRecords, Duration rotate) {
-        return SinkConfig.from(SinkConfig.SPEC.load(null, Map.of(), List.of(
+    private static SinkConfig config(String topic, String group, long flushRecords, Duration rotate, String... extra) {
+        List<String> settings = new ArrayList<>(List.of(
                 "bootstrap.servers=" + kafka.bootstrapServers(),
                 "topics=" + topic,
                 "group.id=" + group,
@@ -76,7 +76,9 @@ class HdfsSinkIT {
                 "hdfs.replication=1",
                 "flush.records=" + flushRecords,
                 "rotate.interval=" + rotate.toMillis() + "ms",
-                "health.port=-1")));
+                "health.port=-1"));
+        settings.addAll(List.of(extra));
+        return SinkConfig.from(SinkConfig.SPEC.load(null, Map.of(), settings));
     }
 
     private static void createTopic(String topic, int partitions) throws Exception {
@@ -170,7 +172,8 @@ class HdfsSinkIT {
         createTopic(topic, 2);
         TestReadings.send(kafka.bootstrapServers(), topic, "site-o1", 5, 1_000, System.currentTimeMillis());
         Map<Integer, Long> beforeOutage = endOffsets(topic);
-        try (HdfsSink sink = new HdfsSink(config(topic, "g-outage", 1_000_000, Duration.ofSeconds(1)), HealthServer.newRegistry())) {
+        try (HdfsSink sink = new HdfsSink(config(topic, "g-outage", 1_000_000, Duration.ofSeconds(1), "retention.check.interval=300ms"),
+                HealthServer.newRegistry())) {
             Thread worker = new Thread(sink);
             worker.start();
             await("the first readings landed", Duration.ofSeconds(60), () -> landedUpTo(topic, beforeOutage));
@@ -179,6 +182,12 @@ class HdfsSinkIT {
             TestReadings.send(kafka.bootstrapServers(), topic, "site-o2", 5, 1_000, System.currentTimeMillis());
             await("the sink to report HDFS down", Duration.ofSeconds(60), () -> sink.hdfsProblem().isPresent());
             assertThat(worker.isAlive()).as("the sink keeps running through the outage").isTrue();
+            // Paused, it holds no file: the watchdog reads the age of the first unlanded record from Kafka.
+            org.apache.kafka.common.TopicPartition first = new org.apache.kafka.common.TopicPartition(topic, 0);
+            await("retention risk measured while paused", Duration.ofSeconds(30), () -> {
+                var risk = sink.retentionRisks().get(first);
+                return risk != null && risk.oldestUnlandedOffset() == beforeOutage.get(0) && risk.ageMs() > 0;
+            });
 
             hdfs.miniCluster().restartNameNode(0, true);
             Map<Integer, Long> afterOutage = endOffsets(topic);
@@ -268,17 +277,23 @@ class HdfsSinkIT {
             worker.join(30_000);
         }
 
-        List<LostRange> lost = new LostRangeReports(fs, new LakeLayout(new Path("/datalake/raw"))).read(topic);
-        assertThat(lost).hasSize(1);
-        LostRange range = lost.get(0);
-        assertThat(range.fromOffset()).as("the first offset not in any file").isEqualTo(100);
+        // Retention may go on deleting while the sink catches up, so the hole can be reported in several
+        // ranges; together they must cover exactly the offsets from the last landed one to where landing resumed.
+        List<LostRange> lost = new ArrayList<>(new LostRangeReports(fs, new LakeLayout(new Path("/datalake/raw"))).read(topic));
+        lost.sort(java.util.Comparator.comparingLong(LostRange::fromOffset));
+        assertThat(lost).isNotEmpty();
+        assertThat(lost.get(0).fromOffset()).as("the first offset not in any file").isEqualTo(100);
+        for (int i = 1; i < lost.size(); i++) {
+            assertThat(lost.get(i).fromOffset()).as("reported ranges are contiguous").isEqualTo(lost.get(i - 1).toOffset() + 1);
+        }
         long resumedAt = new OffsetRecovery(fs, new LakeLayout(new Path("/datalake/raw"))).committedFiles(topic).stream()
                 .mapToLong(CommittedFileName::startOffset).filter(o -> o > 99).min().orElseThrow();
-        assertThat(range.toOffset() + 1).as("the report ends where landing resumed").isEqualTo(resumedAt);
-        assertThat(registry.get("sink.records.lost").tag("topic", topic).counter().count()).isEqualTo(range.count());
+        assertThat(lost.get(lost.size() - 1).toOffset() + 1).as("the reports end where landing resumed").isEqualTo(resumedAt);
+        long lostRecords = lost.stream().mapToLong(LostRange::count).sum();
+        assertThat(registry.get("sink.records.lost").tag("topic", topic).counter().count()).isEqualTo(lostRecords);
 
         AuditReport all = audit(topic, null, 0);
-        assertThat(all.reportedLost()).isEqualTo(range.count());
+        assertThat(all.reportedLost()).isEqualTo(lostRecords);
         assertThat(all.offsetGaps()).as("the hole is accounted for by the report").isZero();
         assertThat(audit(topic, "site-e2", 100).records()).isZero();
         assertThat(audit(topic, "site-e1", 100).isExact()).isTrue();
@@ -292,6 +307,38 @@ class HdfsSinkIT {
             return admin.listOffsets(Map.of(new org.apache.kafka.common.TopicPartition(topic, 0),
                     org.apache.kafka.clients.admin.OffsetSpec.earliest())).all().get().values().iterator().next().offset();
         }
+    }
+
+    @Test
+    void aPartitionHoldingUnlandedRecordsRaisesRetentionRiskBeforeTheyCouldExpire() throws Exception {
+        String topic = "at-risk";
+        try (Admin admin = kafka.admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1).configs(Map.of("retention.ms", "8000")))).all().get();
+        }
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-risk", 2, 50, System.currentTimeMillis());
+        org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(topic, 0);
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = HealthServer.newRegistry();
+        // The file stays open for an hour, so its records stay unlanded while their age grows.
+        SinkConfig config = config(topic, "g-risk", 1_000_000, Duration.ofHours(1),
+                "retention.check.interval=300ms", "retention.warn.ratio=0.25", "retention.critical.ratio=0.5");
+        try (HdfsSink sink = new HdfsSink(config, registry)) {
+            Thread worker = new Thread(sink);
+            worker.start();
+            await("the warning share of retention", Duration.ofSeconds(30), () -> ratioOf(sink, tp) >= 0.25);
+            assertThat(registry.get("sink.retention.risk.ratio").tag("topic", topic).tag("partition", "0").gauge().value())
+                    .isGreaterThanOrEqualTo(0.25);
+            await("the critical share of retention", Duration.ofSeconds(30), () -> ratioOf(sink, tp) >= 0.5);
+            assertThat(sink.retentionRisks().get(tp).oldestUnlandedOffset()).isZero();
+            assertThat(sink.retentionRisks().get(tp).retentionMs()).isEqualTo(8000);
+            sink.stop();
+            worker.join(30_000);
+        }
+        assertThat(audit(topic, "site-risk", 50).isExact()).isTrue();
+    }
+
+    private static double ratioOf(HdfsSink sink, org.apache.kafka.common.TopicPartition tp) {
+        var risk = sink.retentionRisks().get(tp);
+        return risk == null ? 0.0 : risk.ratio();
     }
 
     @Test

@@ -35,6 +35,7 @@ public final class PartitionFileWriter {
     private long records;
     private long bytes;
     private long openedAtMs;
+    private long firstRecordTimestamp;
 
     public PartitionFileWriter(FileSystem fs, LakeLayout layout, String topic, int partition, String extension) {
         this.fs = fs;
@@ -65,6 +66,11 @@ public final class PartitionFileWriter {
         return openedAtMs;
     }
 
+    /** Kafka timestamp of the first record in the open file: the oldest record this partition has not landed. */
+    public long firstRecordTimestamp() {
+        return firstRecordTimestamp;
+    }
+
     /** Opens a new temporary file whose first offset will be {@code offset}. */
     public void open(String partitionDirs, long offset, long nowMs) throws IOException {
         if (isOpen()) {
@@ -80,8 +86,11 @@ public final class PartitionFileWriter {
         this.openedAtMs = nowMs;
     }
 
-    /** Appends one line holding the record at {@code offset}. */
-    public void append(byte[] line, long offset) throws IOException {
+    /** Appends one line holding the record at {@code offset}, whose Kafka timestamp is {@code timestamp}. */
+    public void append(byte[] line, long offset, long timestamp) throws IOException {
+        if (records == 0) {
+            firstRecordTimestamp = timestamp;
+        }
         out.write(line);
         out.write('\n');
         endOffset = offset;
