@@ -6,12 +6,13 @@ import io.datalakelab.sink.commit.OffsetRecovery;
 import io.datalakelab.sink.dlq.DeadLetterQueue;
 import io.datalakelab.sink.layout.CommittedFileName;
 import io.datalakelab.sink.layout.EventTimePartitioner;
+import io.datalakelab.sink.layout.RecordPartitioner;
 import io.datalakelab.sink.layout.LakeLayout;
 import io.datalakelab.sink.retention.LostRange;
 import io.datalakelab.sink.retention.LostRangeReports;
 import io.datalakelab.sink.retention.RetentionRisk;
 import io.datalakelab.sink.retention.RetentionWatchdog;
-import io.datalakelab.sink.write.PartitionFileWriter;
+import io.datalakelab.sink.write.PartitionBatch;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -62,10 +63,10 @@ public final class HdfsSink implements Runnable, AutoCloseable {
     private final LakeLayout layout;
     private final OffsetRecovery recovery;
     private final LostRangeReports lostReports;
-    private final EventTimePartitioner partitioner;
+    private final RecordPartitioner partitioner;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final DeadLetterQueue deadLetters;
-    private final Map<TopicPartition, PartitionFileWriter> writers = new HashMap<>();
+    private final Map<TopicPartition, PartitionBatch> writers = new HashMap<>();
     private final Map<TopicPartition, OffsetAndMetadata> landedOffsets = new HashMap<>();
     private final SinkMetrics metrics;
     private final AtomicLong lastPollMs = new AtomicLong();
@@ -97,7 +98,8 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         this.recovery = new OffsetRecovery(fs, layout);
         this.lostReports = new LostRangeReports(fs, layout);
         this.watchdog = new RetentionWatchdog(config.bootstrapServers());
-        this.partitioner = new EventTimePartitioner(config.timeZone());
+        this.partitioner = new RecordPartitioner(config.partitionTimeSource(), config.eventTimeField(), config.partitionFields(),
+                new EventTimePartitioner(config.timeZone(), config.partitionGranularity()));
         this.consumer = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.deadLetters = new DeadLetterQueue(config.bootstrapServers(), config.producerOverrides());
         this.metrics = new SinkMetrics(registry);
@@ -190,7 +192,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
                 consumer.seek(tp, position); // retention moved on meanwhile; nothing missing at this position
                 continue;
             }
-            PartitionFileWriter writer = writers.get(tp);
+            PartitionBatch writer = writers.get(tp);
             if (writer != null && writer.isOpen()) {
                 commit(tp, writer);
             }
@@ -227,7 +229,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         boolean first = !outage.isActive();
         outage.begin(cause);
         metrics.hdfsAvailable(false);
-        for (PartitionFileWriter writer : writers.values()) {
+        for (PartitionBatch writer : writers.values()) {
             writer.abandon();
         }
         writers.clear();
@@ -282,7 +284,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
                 if (oldest == null || !ends.containsKey(tp)) {
                     continue;
                 }
-                PartitionFileWriter writer = writers.get(tp);
+                PartitionBatch writer = writers.get(tp);
                 Long known = writer != null && writer.isOpen() && writer.records() > 0 ? writer.firstRecordTimestamp() : null;
                 RetentionRisk risk = watchdog.assess(tp, oldest, known, ends.get(tp), now);
                 RetentionRisk previous = retentionRisks.put(tp, risk);
@@ -324,15 +326,17 @@ public final class HdfsSink implements Runnable, AutoCloseable {
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-        PartitionFileWriter writer = writers.computeIfAbsent(tp,
-                k -> new PartitionFileWriter(fs, layout, k.topic(), k.partition(), EXTENSION));
-        long eventTime;
+        PartitionBatch writer = writers.computeIfAbsent(tp,
+                k -> new PartitionBatch(fs, layout, k.topic(), k.partition(), EXTENSION));
+        long placedAt;
+        String dirs;
         byte[] line;
         try {
             JsonNode node = parse(record.value());
-            eventTime = eventTimeOf(node);
+            placedAt = partitioner.timeOf(node, record.timestamp(), System.currentTimeMillis());
+            dirs = partitioner.directoriesOf(node, placedAt);
             line = containsNewline(record.value()) ? JSON.writeValueAsBytes(node) : record.value();
-        } catch (BadRecordException | IOException e) {
+        } catch (BadRecordException | RecordPartitioner.UnplaceableRecordException | IOException e) {
             deadLetters.send(record, e.getMessage());
             metrics.deadLettered(record.topic());
             if (writer.isOpen()) {
@@ -342,16 +346,12 @@ public final class HdfsSink implements Runnable, AutoCloseable {
             return;
         }
         try {
-            String dirs = partitioner.partitionOf(eventTime);
-            if (writer.isOpen() && !dirs.equals(writer.partitionDirs())) {
+            if (writer.isOpen() && writer.spanWith(placedAt) >= config.rotateSpan().toMillis()) {
                 commit(tp, writer);
             }
-            if (!writer.isOpen()) {
-                writer.open(dirs, record.offset(), System.currentTimeMillis());
-            }
-            writer.append(line, record.offset(), record.timestamp());
+            writer.append(dirs, line, record.offset(), record.timestamp(), placedAt, System.currentTimeMillis());
             metrics.written(record.topic(), line.length + 1);
-            if (writer.records() >= config.flushRecords()) {
+            if (writer.records() >= config.flushRecords() || writer.bytes() >= config.flushBytes()) {
                 commit(tp, writer);
             }
         } catch (IOException e) {
@@ -372,14 +372,6 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         } catch (IOException e) {
             throw new BadRecordException("value is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
-    }
-
-    private long eventTimeOf(JsonNode node) throws BadRecordException {
-        JsonNode time = node.get(config.eventTimeField());
-        if (time == null || !time.isIntegralNumber() || time.asLong() < 0) {
-            throw new BadRecordException("field '" + config.eventTimeField() + "' is missing or not epoch milliseconds");
-        }
-        return time.asLong();
     }
 
     private static boolean containsNewline(byte[] value) {
@@ -403,7 +395,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
 
     private void commitFiles(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
-            PartitionFileWriter writer = writers.get(tp);
+            PartitionBatch writer = writers.get(tp);
             if (writer != null && writer.isOpen()) {
                 try {
                     commit(tp, writer);
@@ -419,13 +411,16 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         }
     }
 
-    private void commit(TopicPartition tp, PartitionFileWriter writer) throws IOException {
+    private void commit(TopicPartition tp, PartitionBatch writer) throws IOException {
         long records = writer.records();
-        CommittedFileName name = writer.commit();
-        landedOffsets.put(tp, new OffsetAndMetadata(name.nextOffset()));
-        landedNext.put(tp, name.nextOffset());
+        Optional<CommittedFileName> name = writer.commit();
+        if (name.isEmpty()) {
+            return; // only dead-lettered records: nothing to land, they are read (and dead-lettered) again after a crash
+        }
+        landedOffsets.put(tp, new OffsetAndMetadata(name.get().nextOffset()));
+        landedNext.put(tp, name.get().nextOffset());
         metrics.committed(tp.topic(), records);
-        LOG.debug("committed {} ({} records)", name, records);
+        LOG.debug("committed {} ({} records)", name.get(), records);
     }
 
     /** Asks {@link #run()} to finish: it commits open files and returns. Safe from any thread. */
@@ -468,7 +463,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
             // Another instance may own them already: abandon the open files, the owner re-reads them.
             forget(partitions);
             for (TopicPartition tp : partitions) {
-                PartitionFileWriter writer = writers.remove(tp);
+                PartitionBatch writer = writers.remove(tp);
                 if (writer != null) {
                     try {
                         writer.abort();
@@ -503,13 +498,19 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         Set<String> topics = new HashSet<>();
         partitions.forEach(tp -> topics.add(tp.topic()));
         for (String topic : topics) {
+            Map<TopicPartition, Integer> orphansByPartition = new HashMap<>();
+            for (TopicPartition tp : partitions) {
+                if (tp.topic().equals(topic)) {
+                    orphansByPartition.put(tp, recovery.finishOrDiscardUnfinishedBatches(topic, tp.partition()));
+                }
+            }
             Map<Integer, Long> next = recovery.recoverNextOffsets(topic);
             List<TopicPartition> fromStart = new ArrayList<>();
             for (TopicPartition tp : partitions) {
                 if (!tp.topic().equals(topic)) {
                     continue;
                 }
-                int orphans = recovery.deleteOrphanedTemporaryFiles(topic, tp.partition());
+                int orphans = orphansByPartition.get(tp);
                 Long offset = next.get(tp.partition());
                 if (offset == null) {
                     fromStart.add(tp);

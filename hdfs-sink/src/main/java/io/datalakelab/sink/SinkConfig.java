@@ -12,6 +12,8 @@ import io.datalakelab.core.config.ConfigSpec;
 import io.datalakelab.core.config.ConfigType;
 import io.datalakelab.core.config.ConfigValues;
 import io.datalakelab.core.topic.Topics;
+import io.datalakelab.sink.layout.EventTimePartitioner;
+import io.datalakelab.sink.layout.RecordPartitioner;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
@@ -22,6 +24,8 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
                          int hdfsReplication, long flushRecords, Duration rotateInterval, ZoneId timeZone,
                          String eventTimeField, String healthHost, int healthPort,
                          Duration retentionCheckInterval, double retentionWarnRatio, double retentionCriticalRatio,
+                         RecordPartitioner.TimeSource partitionTimeSource, EventTimePartitioner.Granularity partitionGranularity,
+                         List<String> partitionFields, long flushBytes, Duration rotateSpan,
                          Map<String, String> consumerOverrides, Map<String, String> producerOverrides,
                          Map<String, String> hadoopOverrides) {
 
@@ -55,6 +59,19 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
     static final ConfigKey<Integer> HEALTH_PORT = SPEC.define(ConfigKey.of("health.port", ConfigType.INT,
             8081, ConfigRule.between(-1, 65535), "Port of the /health and /metrics endpoint; 0 picks a free one, -1 turns it off."));
 
+    static final ConfigKey<RecordPartitioner.TimeSource> PARTITION_TIME = SPEC.define(ConfigKey.of("partition.time",
+            ConfigType.enumOf(RecordPartitioner.TimeSource.class), RecordPartitioner.TimeSource.EVENT_TIME,
+            "Which time places a record: its event-time field, its Kafka timestamp (record_time) or the wall clock."));
+    static final ConfigKey<EventTimePartitioner.Granularity> PARTITION_GRANULARITY = SPEC.define(ConfigKey.of("partition.granularity",
+            ConfigType.enumOf(EventTimePartitioner.Granularity.class), EventTimePartitioner.Granularity.HOURLY,
+            "hourly: dt=YYYY-MM-DD/hr=HH directories; daily: dt=YYYY-MM-DD."));
+    static final ConfigKey<List<String>> PARTITION_FIELDS = SPEC.define(ConfigKey.of("partition.fields", ConfigType.LIST,
+            List.of(), "JSON fields whose values become field=value directories before the time ones, e.g. site; a record without one goes to the DLQ."));
+    static final ConfigKey<Long> FLUSH_BYTES = SPEC.define(ConfigKey.of("flush.bytes", ConfigType.LONG,
+            128L * 1024 * 1024, atLeast(1L), "Commit a partition's file once it holds this many bytes."));
+    static final ConfigKey<Duration> ROTATE_SPAN = SPEC.define(ConfigKey.of("rotate.span", ConfigType.DURATION,
+            Duration.ofHours(1), positiveDuration(), "Commit a partition's file once the times of its first and latest record are this far apart."));
+
     /** Consumer settings the sink's guarantees rest on; overriding them is refused at start. */
     private static final Map<String, String> OWNED_CONSUMER_SETTINGS = Map.of(
             "auto.offset.reset", "none, so that offsets expired before landing are reported, never skipped",
@@ -85,6 +102,8 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
                 values.get(HDFS_ROOT), values.get(HDFS_REPLICATION), values.get(FLUSH_RECORDS), values.get(ROTATE_INTERVAL),
                 ZoneId.of(values.get(TIME_ZONE)), values.get(EVENT_TIME_FIELD), values.get(HEALTH_HOST), values.get(HEALTH_PORT),
                 values.get(RETENTION_CHECK_INTERVAL), values.get(RETENTION_WARN_RATIO), values.get(RETENTION_CRITICAL_RATIO),
+                values.get(PARTITION_TIME), values.get(PARTITION_GRANULARITY), values.get(PARTITION_FIELDS), values.get(FLUSH_BYTES),
+                values.get(ROTATE_SPAN),
                 values.withPrefix("kafka.consumer."), values.withPrefix("kafka.producer."), values.withPrefix("hadoop."));
     }
 

@@ -3,6 +3,8 @@ package io.datalakelab.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datalakelab.core.health.HealthServer;
+import io.datalakelab.core.schema.SensorReading;
+import io.datalakelab.core.schema.SensorReadingCodec;
 import io.datalakelab.core.topic.TopicOffsets;
 import io.datalakelab.core.topic.TopicProvisioner;
 import io.datalakelab.core.topic.TopicSpec;
@@ -339,6 +341,97 @@ class HdfsSinkIT {
     private static double ratioOf(HdfsSink sink, org.apache.kafka.common.TopicPartition tp) {
         var risk = sink.retentionRisks().get(tp);
         return risk == null ? 0.0 : risk.ratio();
+    }
+
+    @Test
+    void partitionsBySiteAndDayAndRotatesBySizeAndTimeSpan() throws Exception {
+        String topic = "by-site";
+        createTopic(topic, 1);
+        long day1 = 1_763_856_000_000L; // 2025-11-23T00:00Z
+        long day2 = day1 + Duration.ofDays(1).toMillis();
+        long[] next = new long[4];
+        try (KafkaProducer<String, byte[]> producer = TestReadings.producer(kafka.bootstrapServers())) {
+            for (int i = 0; i < 800; i++) {
+                int device = i % 4;
+                String site = device < 2 ? "porto" : "São Paulo";
+                // Alternate days in runs of 100 and spread each run over 3 hours of event time.
+                long base = (i / 100) % 2 == 0 ? day1 : day2;
+                SensorReading reading = new SensorReading(site + "-" + device, "thermometer", site,
+                        base + (i % 100) * Duration.ofMinutes(2).toMillis(), ++next[device], Map.of("temperature", 20.0));
+                producer.send(new ProducerRecord<>(topic, reading.deviceId(), SensorReadingCodec.toJson(reading))).get();
+            }
+        }
+        Map<Integer, Long> end = endOffsets(topic);
+        try (HdfsSink sink = new HdfsSink(config(topic, "g-site", 1_000_000, Duration.ofSeconds(1),
+                "partition.fields=site", "partition.granularity=daily", "flush.bytes=4000", "rotate.span=1h"), HealthServer.newRegistry())) {
+            Thread worker = new Thread(sink);
+            worker.start();
+            await("every offset landed", Duration.ofSeconds(60), () -> landedUpTo(topic, end));
+            sink.stop();
+            worker.join(30_000);
+        }
+
+        List<org.apache.hadoop.fs.FileStatus> files = new OffsetRecovery(fs, new LakeLayout(new Path("/datalake/raw"))).committedFileStatuses(topic);
+        java.util.Set<String> dirs = new java.util.TreeSet<>();
+        for (org.apache.hadoop.fs.FileStatus file : files) {
+            dirs.add(file.getPath().getParent().toUri().getPath().replace("/datalake/raw/" + topic + "/", ""));
+            List<SensorReading> inFile = readReadings(file.getPath());
+            long bytes = file.getLen();
+            long lastLine = SensorReadingCodec.toJson(inFile.get(inFile.size() - 1)).length + 1;
+            assertThat(bytes - lastLine).as("rotated once flush.bytes was reached").isLessThan(4000);
+            long span = inFile.stream().mapToLong(SensorReading::eventTime).max().orElseThrow()
+                    - inFile.stream().mapToLong(SensorReading::eventTime).min().orElseThrow();
+            assertThat(span).as("rotated before the data spanned rotate.span").isLessThan(Duration.ofHours(1).toMillis());
+            String site = inFile.get(0).site();
+            assertThat(inFile).allSatisfy(r -> assertThat(r.site()).isEqualTo(site));
+        }
+        assertThat(dirs).containsExactlyInAnyOrder("site=porto/dt=2025-11-23", "site=porto/dt=2025-11-24",
+                "site=S%C3%A3o%20Paulo/dt=2025-11-23", "site=S%C3%A3o%20Paulo/dt=2025-11-24");
+        assertThat(audit(topic, "porto", 400).isExact()).isTrue();
+        assertThat(audit(topic, "São Paulo", 400).isExact()).isTrue();
+    }
+
+    private static List<SensorReading> readReadings(Path file) throws Exception {
+        List<SensorReading> out = new ArrayList<>();
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                out.add(SensorReadingCodec.fromJson(line.getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aBatchInterruptedBetweenItsRenamesIsCompletedByRecoveryAndUncommittedFilesAreDiscarded() throws Exception {
+        String topic = "interrupted";
+        LakeLayout layout = new LakeLayout(new Path("/datalake/raw"));
+        Path temporaryDir = layout.temporaryDir(topic, 0);
+        CommittedFileName batch = new CommittedFileName(topic, 0, 100, 199, "jsonl");
+        Path renamedTarget = layout.committedFile("site=a/dt=2025-11-23/hr=12", batch);
+        Path pendingTarget = layout.committedFile("site=b/dt=2025-11-23/hr=12", batch);
+        Path pendingTemporary = new Path(temporaryDir, "100.b.jsonl.tmp");
+        Path uncommittedTemporary = new Path(temporaryDir, "200.c.jsonl.tmp");
+        write(renamedTarget, "{\"n\":1}\n");          // renamed before the crash
+        write(pendingTemporary, "{\"n\":2}\n");       // listed, not renamed yet
+        write(uncommittedTemporary, "{\"n\":3}\n");   // the next batch, never committed
+        write(new Path(temporaryDir, batch.format() + ".commit"),
+                new Path(temporaryDir, "100.a.jsonl.tmp") + "\t" + renamedTarget + "\n" + pendingTemporary + "\t" + pendingTarget + "\n");
+
+        OffsetRecovery recovery = new OffsetRecovery(fs, layout);
+        int discarded = recovery.finishOrDiscardUnfinishedBatches(topic, 0);
+
+        assertThat(fs.exists(pendingTarget)).as("the rename the crash interrupted is done").isTrue();
+        assertThat(fs.exists(renamedTarget)).isTrue();
+        assertThat(fs.listStatus(temporaryDir)).as("manifest and uncommitted file gone").isEmpty();
+        assertThat(discarded).isEqualTo(1);
+        assertThat(recovery.recoverNextOffsets(topic)).containsEntry(0, 200L);
+    }
+
+    private static void write(Path file, String text) throws Exception {
+        try (var out = fs.create(file, true)) {
+            out.write(text.getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     @Test

@@ -111,10 +111,16 @@ public final class LandingAudit {
                 overlaps, gaps, reportedLostRecords, unreadable, lastModified);
     }
 
-    /** Offsets that more than one committed file claims: each is a record landed twice. */
+    /**
+     * Offsets that more than one batch claims: each is a record landed twice. The files of one batch share
+     * its name (and range) in different directories, so identical ranges count once.
+     */
     static long overlaps(List<CommittedFileName> files) {
         long overlaps = 0;
-        for (List<long[]> ranges : rangesByPartition(files, List.of()).values()) {
+        List<CommittedFileName> batches = files.stream()
+                .map(f -> new CommittedFileName(f.topic(), f.partition(), f.startOffset(), f.endOffset(), f.extension()))
+                .distinct().toList();
+        for (List<long[]> ranges : rangesByPartition(batches, List.of()).values()) {
             long coveredUpTo = -1;
             for (long[] range : ranges) {
                 if (coveredUpTo >= 0 && range[0] <= coveredUpTo) {

@@ -2,6 +2,7 @@ package io.datalakelab.sink.commit;
 
 import io.datalakelab.sink.layout.CommittedFileName;
 import io.datalakelab.sink.layout.LakeLayout;
+import io.datalakelab.sink.write.CommitManifest;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -81,24 +82,33 @@ public final class OffsetRecovery {
     }
 
     /**
-     * Deletes the files a crashed writer left under the partition's temporary directory. Their records were
-     * never committed, so they will be consumed and written again from the recovered offset.
+     * Finishes what a crashed writer left under the partition's temporary directory: a batch whose commit
+     * manifest exists is rolled forward (its files renamed into place), then every remaining temporary file is
+     * deleted, its records never committed; they will be consumed and written again from the recovered offset.
+     * Call it before {@link #recoverNextOffsets}.
      *
-     * @return how many files were deleted
+     * @return how many orphaned temporary files were deleted
      */
-    public int deleteOrphanedTemporaryFiles(String topic, int partition) throws IOException {
+    public int finishOrDiscardUnfinishedBatches(String topic, int partition) throws IOException {
         Path dir = layout.temporaryDir(topic, partition);
-        FileStatus[] orphans;
+        FileStatus[] leftovers;
         try {
-            orphans = fs.listStatus(dir);
+            leftovers = fs.listStatus(dir);
         } catch (FileNotFoundException e) {
             return 0;
         }
-        for (FileStatus orphan : orphans) {
+        for (FileStatus leftover : leftovers) {
+            if (leftover.getPath().getName().endsWith(CommitManifest.SUFFIX)) {
+                CommitManifest.rollForward(fs, leftover.getPath());
+            }
+        }
+        int deleted = 0;
+        for (FileStatus orphan : fs.listStatus(dir)) {
             if (!fs.delete(orphan.getPath(), true) && fs.exists(orphan.getPath())) {
                 throw new IOException("cannot delete orphaned temporary file " + orphan.getPath());
             }
+            deleted++;
         }
-        return orphans.length;
+        return deleted;
     }
 }

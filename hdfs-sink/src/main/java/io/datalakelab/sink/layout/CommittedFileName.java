@@ -6,8 +6,9 @@ import java.util.regex.Pattern;
 
 /**
  * The name of a committed data file, {@code <topic>+<partition>+<startOffset>+<endOffset>.<extension>}: the
- * file holds records of that Kafka partition from {@code startOffset} to {@code endOffset}, both inclusive.
- * These names are the sink's source of truth for where to resume.
+ * file belongs to the batch of that Kafka partition covering {@code startOffset} to {@code endOffset}, both
+ * inclusive. A batch whose records went to several directories has one file of this name in each. These
+ * names are the sink's source of truth for where to resume.
  */
 public record CommittedFileName(String topic, int partition, long startOffset, long endOffset, String extension) {
 

@@ -2,21 +2,51 @@ package io.datalakelab.sink.layout;
 
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 
 /**
- * Maps an event time to its Hive-style partition directory, {@code dt=YYYY-MM-DD/hr=HH} in the configured
- * time zone (UTC by default).
+ * Maps a time to its Hive-style time partition in the configured zone (UTC by default):
+ * {@code dt=YYYY-MM-DD/hr=HH} hourly, {@code dt=YYYY-MM-DD} daily.
  */
 public final class EventTimePartitioner {
 
-    private final DateTimeFormatter format;
+    /** How much time one directory holds. */
+    public enum Granularity {
+        HOURLY("'dt='yyyy-MM-dd'/hr='HH", ChronoUnit.HOURS),
+        DAILY("'dt='yyyy-MM-dd", ChronoUnit.DAYS);
 
-    public EventTimePartitioner(ZoneId zone) {
-        this.format = DateTimeFormatter.ofPattern("'dt='yyyy-MM-dd'/hr='HH").withZone(zone);
+        private final String pattern;
+        private final ChronoUnit unit;
+
+        Granularity(String pattern, ChronoUnit unit) {
+            this.pattern = pattern;
+            this.unit = unit;
+        }
     }
 
-    public String partitionOf(long eventTimeEpochMs) {
-        return format.format(Instant.ofEpochMilli(eventTimeEpochMs));
+    private final DateTimeFormatter format;
+    private final ZoneId zone;
+    private final Granularity granularity;
+
+    public EventTimePartitioner(ZoneId zone) {
+        this(zone, Granularity.HOURLY);
+    }
+
+    public EventTimePartitioner(ZoneId zone, Granularity granularity) {
+        this.zone = zone;
+        this.granularity = granularity;
+        this.format = DateTimeFormatter.ofPattern(granularity.pattern).withZone(zone);
+    }
+
+    public String partitionOf(long epochMs) {
+        return format.format(Instant.ofEpochMilli(epochMs));
+    }
+
+    /** The first instant after the time partition holding {@code epochMs}. */
+    public long endOf(long epochMs) {
+        ZonedDateTime start = Instant.ofEpochMilli(epochMs).atZone(zone).truncatedTo(granularity.unit);
+        return start.plus(1, granularity.unit).toInstant().toEpochMilli();
     }
 }
