@@ -3,6 +3,7 @@ package io.datalakelab.sink;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datalakelab.sink.commit.OffsetRecovery;
+import io.datalakelab.sink.completeness.SuccessMarkers;
 import io.datalakelab.sink.dlq.DeadLetterQueue;
 import io.datalakelab.sink.layout.CommittedFileName;
 import io.datalakelab.sink.layout.EventTimePartitioner;
@@ -75,6 +76,9 @@ public final class HdfsSink implements Runnable, AutoCloseable {
     private final Map<TopicPartition, Long> landedNext = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<TopicPartition, RetentionRisk> retentionRisks = new java.util.concurrent.ConcurrentHashMap<>();
     private final RetentionWatchdog watchdog;
+    private final SuccessMarkers markers;
+    /** Per partition, the latest partitioning time seen: the partition's contribution to the watermark. */
+    private final Map<TopicPartition, Long> latestPlacedAt = new HashMap<>();
     private long nextRetentionCheckMs;
     private final HdfsOutage outage = new HdfsOutage(Duration.ofMillis(500), Duration.ofSeconds(30));
     private volatile boolean running = true;
@@ -98,6 +102,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         this.recovery = new OffsetRecovery(fs, layout);
         this.lostReports = new LostRangeReports(fs, layout);
         this.watchdog = new RetentionWatchdog(config.bootstrapServers());
+        this.markers = new SuccessMarkers(fs, layout, config.allowedLateness().toMillis());
         this.partitioner = new RecordPartitioner(config.partitionTimeSource(), config.eventTimeField(), config.partitionFields(),
                 new EventTimePartitioner(config.timeZone(), config.partitionGranularity()));
         this.consumer = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -350,6 +355,14 @@ public final class HdfsSink implements Runnable, AutoCloseable {
                 commit(tp, writer);
             }
             writer.append(dirs, line, record.offset(), record.timestamp(), placedAt, System.currentTimeMillis());
+            latestPlacedAt.merge(tp, placedAt, Math::max);
+            if (config.successMarkers()) {
+                if (markers.isMarked(tp.topic(), dirs)) {
+                    metrics.late(tp.topic());
+                    LOG.debug("{}-{}@{} is late: {} was already marked complete", tp.topic(), tp.partition(), record.offset(), dirs);
+                }
+                markers.written(tp.topic(), dirs, partitioner.time().endOf(placedAt));
+            }
             metrics.written(record.topic(), line.length + 1);
             if (writer.records() >= config.flushRecords() || writer.bytes() >= config.flushBytes()) {
                 commit(tp, writer);
@@ -404,6 +417,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
                 }
             }
         }
+        markCompletePartitions();
         if (!landedOffsets.isEmpty()) {
             // Only a hint for lag tools: the committed file names are what a restart trusts.
             consumer.commitSync(Map.copyOf(landedOffsets));
@@ -421,6 +435,38 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         landedNext.put(tp, name.get().nextOffset());
         metrics.committed(tp.topic(), records);
         LOG.debug("committed {} ({} records)", name.get(), records);
+    }
+
+    /**
+     * The watermark is the oldest "latest time seen" among the owned partitions that still have records to
+     * read; a partition that has caught up does not hold it back. Time partitions it has passed (plus the
+     * allowed lateness) whose files are all committed get their {@code _SUCCESS} marker.
+     */
+    private void markCompletePartitions() {
+        if (!config.successMarkers() || latestPlacedAt.isEmpty()) {
+            return;
+        }
+        long watermark = Long.MAX_VALUE;
+        for (Map.Entry<TopicPartition, Long> entry : latestPlacedAt.entrySet()) {
+            java.util.OptionalLong lag = consumer.currentLag(entry.getKey());
+            boolean caughtUp = lag.isPresent() && lag.getAsLong() == 0;
+            if (!caughtUp) {
+                watermark = Math.min(watermark, entry.getValue());
+            }
+        }
+        if (watermark == Long.MAX_VALUE) {
+            watermark = latestPlacedAt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        }
+        Set<String> open = new HashSet<>();
+        writers.forEach((tp, batch) -> batch.directories().forEach(d -> open.add(tp.topic() + "/" + d)));
+        try {
+            int created = markers.markComplete(watermark, open);
+            if (created > 0) {
+                metrics.marked(created);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write _SUCCESS markers", e);
+        }
     }
 
     /** Asks {@link #run()} to finish: it commits open files and returns. Safe from any thread. */
@@ -456,12 +502,14 @@ public final class HdfsSink implements Runnable, AutoCloseable {
             }
             partitions.forEach(writers::remove);
             forget(partitions);
+            partitions.forEach(latestPlacedAt::remove);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
             // Another instance may own them already: abandon the open files, the owner re-reads them.
             forget(partitions);
+            partitions.forEach(latestPlacedAt::remove);
             for (TopicPartition tp : partitions) {
                 PartitionBatch writer = writers.remove(tp);
                 if (writer != null) {
@@ -575,6 +623,15 @@ public final class HdfsSink implements Runnable, AutoCloseable {
                         .register(registry);
                 return holder;
             }).set(ratio);
+        }
+
+        void late(String topic) {
+            Counter.builder("sink.records.late").tag("topic", topic)
+                    .description("records written into a time partition already marked _SUCCESS").register(registry).increment();
+        }
+
+        void marked(int partitions) {
+            Counter.builder("sink.partitions.marked.complete").register(registry).increment(partitions);
         }
 
         void lost(String topic, long records) {

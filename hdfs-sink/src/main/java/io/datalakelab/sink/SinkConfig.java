@@ -26,6 +26,7 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
                          Duration retentionCheckInterval, double retentionWarnRatio, double retentionCriticalRatio,
                          RecordPartitioner.TimeSource partitionTimeSource, EventTimePartitioner.Granularity partitionGranularity,
                          List<String> partitionFields, long flushBytes, Duration rotateSpan,
+                         boolean successMarkers, Duration allowedLateness,
                          Map<String, String> consumerOverrides, Map<String, String> producerOverrides,
                          Map<String, String> hadoopOverrides) {
 
@@ -72,6 +73,11 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
     static final ConfigKey<Duration> ROTATE_SPAN = SPEC.define(ConfigKey.of("rotate.span", ConfigType.DURATION,
             Duration.ofHours(1), positiveDuration(), "Commit a partition's file once the times of its first and latest record are this far apart."));
 
+    static final ConfigKey<Boolean> SUCCESS_MARKERS = SPEC.define(ConfigKey.of("success.markers", ConfigType.BOOLEAN, true,
+            "Write _SUCCESS into a time partition once the watermark has passed its end plus allowed.lateness."));
+    static final ConfigKey<Duration> ALLOWED_LATENESS = SPEC.define(ConfigKey.of("allowed.lateness", ConfigType.DURATION,
+            Duration.ofMinutes(10), "How long after its end a time partition waits for late records before it is marked complete."));
+
     /** Consumer settings the sink's guarantees rest on; overriding them is refused at start. */
     private static final Map<String, String> OWNED_CONSUMER_SETTINGS = Map.of(
             "auto.offset.reset", "none, so that offsets expired before landing are reported, never skipped",
@@ -103,7 +109,7 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
                 ZoneId.of(values.get(TIME_ZONE)), values.get(EVENT_TIME_FIELD), values.get(HEALTH_HOST), values.get(HEALTH_PORT),
                 values.get(RETENTION_CHECK_INTERVAL), values.get(RETENTION_WARN_RATIO), values.get(RETENTION_CRITICAL_RATIO),
                 values.get(PARTITION_TIME), values.get(PARTITION_GRANULARITY), values.get(PARTITION_FIELDS), values.get(FLUSH_BYTES),
-                values.get(ROTATE_SPAN),
+                values.get(ROTATE_SPAN), values.get(SUCCESS_MARKERS), values.get(ALLOWED_LATENESS),
                 values.withPrefix("kafka.consumer."), values.withPrefix("kafka.producer."), values.withPrefix("hadoop."));
     }
 

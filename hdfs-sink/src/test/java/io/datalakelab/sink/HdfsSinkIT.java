@@ -435,6 +435,44 @@ class HdfsSinkIT {
     }
 
     @Test
+    void timePartitionsThatTheWatermarkPassedAreMarkedCompleteAndLateRecordsStillLand() throws Exception {
+        String topic = "hours";
+        createTopic(topic, 1);
+        long ten = 1_763_892_000_000L; // 2025-11-23T10:00Z
+        long hour = Duration.ofHours(1).toMillis();
+        sendAt(topic, "site-h", 1, ten + 5 * 60_000, ten + hour + 5 * 60_000, ten + 2 * hour + 5 * 60_000);
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = HealthServer.newRegistry();
+        try (HdfsSink sink = new HdfsSink(config(topic, "g-hours", 1_000_000, Duration.ofSeconds(1), "allowed.lateness=0s"), registry)) {
+            Thread worker = new Thread(sink);
+            worker.start();
+            Path base = new Path("/datalake/raw/" + topic + "/dt=2025-11-23");
+            await("hours 10 and 11 marked complete", Duration.ofSeconds(60),
+                    () -> fs.exists(new Path(base, "hr=10/_SUCCESS")) && fs.exists(new Path(base, "hr=11/_SUCCESS")));
+            assertThat(fs.exists(new Path(base, "hr=12/_SUCCESS"))).as("the watermark has not passed 13:00").isFalse();
+
+            // A reading from 10:30 arrives after hour 10 was marked: it still lands there, counted as late.
+            sendAt(topic, "site-h", 4, ten + 30 * 60_000);
+            Map<Integer, Long> end = endOffsets(topic);
+            await("the late reading landed", Duration.ofSeconds(60), () -> landedUpTo(topic, end));
+            sink.stop();
+            worker.join(30_000);
+        }
+        assertThat(registry.get("sink.records.late").tag("topic", topic).counter().count()).isEqualTo(1.0);
+        assertThat(audit(topic, "site-h", 4).isExact()).isTrue();
+    }
+
+    /** Sends readings of one device of {@code site} at the given event times, sequences from {@code firstSequence}. */
+    private static void sendAt(String topic, String site, long firstSequence, long... eventTimes) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = TestReadings.producer(kafka.bootstrapServers())) {
+            long sequence = firstSequence;
+            for (long eventTime : eventTimes) {
+                SensorReading reading = new SensorReading(site + "-sensor", "thermometer", site, eventTime, sequence++, Map.of("temperature", 21.0));
+                producer.send(new ProducerRecord<>(topic, reading.deviceId(), SensorReadingCodec.toJson(reading))).get();
+            }
+        }
+    }
+
+    @Test
     void quietTopicLandsWithinTheRotationInterval() throws Exception {
         String topic = "quiet";
         createTopic(topic, 1);

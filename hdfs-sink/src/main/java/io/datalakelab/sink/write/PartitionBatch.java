@@ -59,6 +59,11 @@ public final class PartitionBatch {
         return startOffset >= 0;
     }
 
+    /** The directories this batch has files in, relative to the topic's directory. */
+    public java.util.Set<String> directories() {
+        return java.util.Set.copyOf(files.keySet());
+    }
+
     public long records() {
         return records;
     }
