@@ -387,6 +387,8 @@ class HdfsSinkIT {
         }
         assertThat(dirs).containsExactlyInAnyOrder("site=porto/dt=2025-11-23", "site=porto/dt=2025-11-24",
                 "site=S%C3%A3o%20Paulo/dt=2025-11-23", "site=S%C3%A3o%20Paulo/dt=2025-11-24");
+        assertThat(io.datalakelab.sink.hive.HiveTableDdl.partitionDirs(fs, new LakeLayout(new Path("/datalake/raw")), topic))
+                .as("the partitions Hive DDL adds").containsExactlyElementsOf(dirs);
         assertThat(audit(topic, "porto", 400).isExact()).isTrue();
         assertThat(audit(topic, "São Paulo", 400).isExact()).isTrue();
     }
