@@ -15,7 +15,18 @@ lab_needs_build() {
 if [[ -n "${LAB_CP:-}" ]]; then
   return 0  # a caller (the infra tests) already knows the classpath
 fi
-if lab_needs_build; then
+lab_running() {
+  local pid_file
+  for pid_file in "$LAB_HOME"/.lab/run/*.pid; do
+    [[ -f "$pid_file" ]] && kill -0 "$(cat "$pid_file")" 2>/dev/null && return 0
+  done
+  return 1
+}
+
+if [[ -f "$LAB_CLASSPATH_FILE" && -f "$LAB_JAR" ]] && lab_needs_build && { [[ -n "${LAB_TOOL:-}" ]] || lab_running; }; then
+  # Rebuilding installs new jars over the ones running lab processes (the sink, this command) have open.
+  [[ -z "${LAB_TOOL:-}" ]] && echo "lab: sources changed, but the lab is running on the current build; run ./lab down to rebuild" >&2
+elif lab_needs_build; then
   echo "lab: building (first use or sources changed) ..." >&2
   (cd "$LAB_HOME" && ./mvnw -B -q -DskipTests -pl infra -am install) >&2
   touch "$LAB_CLASSPATH_FILE"

@@ -2,15 +2,12 @@ package io.datalakelab.sink.audit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datalakelab.core.cli.Commands;
-import io.datalakelab.core.topic.Topics;
-import io.datalakelab.sink.layout.LakeLayout;
-import java.net.URI;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
+import io.datalakelab.sink.LakeOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code landing-audit}: proves from HDFS alone that a topic's readings landed with nothing lost or duplicated. */
@@ -18,14 +15,8 @@ import picocli.CommandLine.Option;
         description = "Reads a topic's committed files from HDFS and reports lost and duplicated readings. Exit 1 if any.")
 public final class LandingAuditCommand implements Callable<Integer> {
 
-    @Option(names = "--hdfs-uri", defaultValue = "hdfs://127.0.0.1:8020", description = "NameNode (default: ${DEFAULT-VALUE}).")
-    String hdfsUri;
-
-    @Option(names = "--root", defaultValue = "/datalake/raw", description = "Lake root (default: ${DEFAULT-VALUE}).")
-    String root;
-
-    @Option(names = "--topic", defaultValue = Topics.SENSOR_READINGS, description = "Topic (default: ${DEFAULT-VALUE}).")
-    String topic;
+    @Mixin
+    LakeOptions lake;
 
     @Option(names = "--site", description = "Count only readings of this site.")
     String site;
@@ -42,11 +33,9 @@ public final class LandingAuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set("fs.defaultFS", hdfsUri);
-        try (FileSystem fs = FileSystem.newInstance(URI.create(hdfsUri), conf)) {
-            AuditReport report = new LandingAudit(fs, new LakeLayout(new Path(root)))
-                    .audit(topic, site, fromPartition, expectRecords == null ? OptionalLong.empty() : OptionalLong.of(expectRecords));
+        try (FileSystem fs = lake.openFileSystem()) {
+            AuditReport report = new LandingAudit(fs, lake.layout())
+                    .audit(lake.topic(), site, fromPartition, expectRecords == null ? OptionalLong.empty() : OptionalLong.of(expectRecords));
             System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report));
             return report.isExact() ? Commands.OK : Commands.JOB_FAILED;
         }
