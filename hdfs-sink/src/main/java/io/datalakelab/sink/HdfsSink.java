@@ -14,7 +14,6 @@ import io.datalakelab.sink.retention.LostRangeReports;
 import io.datalakelab.sink.retention.RetentionRisk;
 import io.datalakelab.sink.retention.RetentionWatchdog;
 import io.datalakelab.sink.write.PartitionBatch;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -580,68 +579,6 @@ public final class HdfsSink implements Runnable, AutoCloseable {
     private static final class BadRecordException extends Exception {
         BadRecordException(String message) {
             super(message);
-        }
-    }
-
-    /** The sink's Micrometer meters, per topic. */
-    private static final class SinkMetrics {
-        private final MeterRegistry registry;
-        private final Map<String, AtomicLong> lastCommitEpochSeconds = new java.util.concurrent.ConcurrentHashMap<>();
-
-        private final AtomicLong hdfsAvailable;
-
-        SinkMetrics(MeterRegistry registry) {
-            this.registry = registry;
-            this.hdfsAvailable = registry.gauge("sink.hdfs.available", new AtomicLong(1));
-        }
-
-        void written(String topic, long bytes) {
-            Counter.builder("sink.records.written").tag("topic", topic).register(registry).increment();
-            Counter.builder("sink.bytes.written").tag("topic", topic).baseUnit("bytes").register(registry).increment(bytes);
-        }
-
-        void committed(String topic, long records) {
-            Counter.builder("sink.files.committed").tag("topic", topic).register(registry).increment();
-            Counter.builder("sink.records.committed").tag("topic", topic).register(registry).increment(records);
-            lastCommitEpochSeconds.computeIfAbsent(topic, t -> registry.gauge("sink.last.commit.epoch.seconds",
-                    List.of(io.micrometer.core.instrument.Tag.of("topic", t)), new AtomicLong()))
-                    .set(System.currentTimeMillis() / 1000);
-        }
-
-        void hdfsAvailable(boolean available) {
-            hdfsAvailable.set(available ? 1 : 0);
-        }
-
-        private final Map<TopicPartition, java.util.concurrent.atomic.AtomicReference<Double>> riskRatios = new java.util.concurrent.ConcurrentHashMap<>();
-
-        void retentionRisk(TopicPartition tp, double ratio) {
-            riskRatios.computeIfAbsent(tp, p -> {
-                java.util.concurrent.atomic.AtomicReference<Double> holder = new java.util.concurrent.atomic.AtomicReference<>(0.0);
-                io.micrometer.core.instrument.Gauge.builder("sink.retention.risk.ratio", holder, java.util.concurrent.atomic.AtomicReference::get)
-                        .description("age of the oldest unlanded record / retention.ms")
-                        .tag("topic", p.topic()).tag("partition", Integer.toString(p.partition()))
-                        .register(registry);
-                return holder;
-            }).set(ratio);
-        }
-
-        void late(String topic) {
-            Counter.builder("sink.records.late").tag("topic", topic)
-                    .description("records written into a time partition already marked _SUCCESS").register(registry).increment();
-        }
-
-        void marked(int partitions) {
-            Counter.builder("sink.partitions.marked.complete").register(registry).increment(partitions);
-        }
-
-        void lost(String topic, long records) {
-            Counter.builder("sink.records.lost").tag("topic", topic)
-                    .description("records that expired in Kafka before they were landed; see the topic's _LOST reports")
-                    .register(registry).increment(records);
-        }
-
-        void deadLettered(String topic) {
-            Counter.builder("sink.records.dead.lettered").tag("topic", topic).register(registry).increment();
         }
     }
 }
