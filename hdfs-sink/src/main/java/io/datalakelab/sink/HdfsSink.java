@@ -82,10 +82,6 @@ public final class HdfsSink implements Runnable, AutoCloseable {
     private final HdfsOutage outage = new HdfsOutage(Duration.ofMillis(500), Duration.ofSeconds(30));
     private volatile boolean running = true;
 
-    public SinkConfig config() {
-        return config;
-    }
-
     public HdfsSink(SinkConfig config, MeterRegistry registry) throws IOException {
         this.config = config;
         org.apache.hadoop.conf.Configuration hadoop = new org.apache.hadoop.conf.Configuration();

@@ -47,8 +47,4 @@ public final class ServiceOptions {
         }
         return Optional.of(values);
     }
-
-    public List<String> overrides() {
-        return overrides;
-    }
 }
