@@ -1,11 +1,14 @@
 package io.datalakelab.core.topic;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates topics from {@link TopicSpec}s if they are missing, and says so when an existing topic differs. */
@@ -28,6 +31,10 @@ public final class TopicProvisioner {
             try {
                 TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
                 if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    // The metadata can name a leader before that broker serves the partition: ask each leader.
+                    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+                    description.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+                    admin.listOffsets(request).all().get();
                     return;
                 }
             } catch (ExecutionException e) {
