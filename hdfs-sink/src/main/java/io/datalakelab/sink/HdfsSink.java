@@ -1,10 +1,11 @@
 package io.datalakelab.sink;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datalakelab.core.schema.InvalidRecordException;
 import io.datalakelab.sink.commit.OffsetRecovery;
 import io.datalakelab.sink.completeness.SuccessMarkers;
 import io.datalakelab.sink.dlq.DeadLetterQueue;
+import io.datalakelab.sink.format.SinkValue;
+import io.datalakelab.sink.format.ValueDecoder;
 import io.datalakelab.sink.layout.CommittedFileName;
 import io.datalakelab.sink.layout.EventTimePartitioner;
 import io.datalakelab.sink.layout.RecordPartitioner;
@@ -44,7 +45,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes topics and lands their records in HDFS as JSON-lines files, exactly once.
+ * Consumes topics and lands their records in HDFS as JSON-lines, Avro or Parquet files, exactly once.
  *
  * <p>How exactly-once holds without a write-ahead log: records go to a temporary file per Kafka partition;
  * a file is committed by one rename to a name carrying its offset range; on every partition assignment the
@@ -55,8 +56,6 @@ import org.slf4j.LoggerFactory;
 public final class HdfsSink implements Runnable, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HdfsSink.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String EXTENSION = "jsonl";
 
     private final SinkConfig config;
     private final FileSystem fs;
@@ -64,6 +63,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
     private final OffsetRecovery recovery;
     private final LostRangeReports lostReports;
     private final RecordPartitioner partitioner;
+    private final ValueDecoder decoder;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final DeadLetterQueue deadLetters;
     private final Map<TopicPartition, PartitionBatch> writers = new HashMap<>();
@@ -100,6 +100,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         this.markers = new SuccessMarkers(fs, layout, config.allowedLateness().toMillis());
         this.partitioner = new RecordPartitioner(config.partitionTimeSource(), config.eventTimeField(), config.partitionFields(),
                 new EventTimePartitioner(config.timeZone(), config.partitionGranularity()));
+        this.decoder = new ValueDecoder(config.valueFormat(), config.valueSchema());
         this.consumer = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.deadLetters = new DeadLetterQueue(config.bootstrapServers(), config.producerOverrides());
         this.metrics = new SinkMetrics(registry);
@@ -327,16 +328,16 @@ public final class HdfsSink implements Runnable, AutoCloseable {
     private void handle(ConsumerRecord<byte[], byte[]> record) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         PartitionBatch writer = writers.computeIfAbsent(tp,
-                k -> new PartitionBatch(fs, layout, k.topic(), k.partition(), EXTENSION));
+                k -> new PartitionBatch(fs, layout, k.topic(), k.partition(), config.fileFormat()));
         long placedAt;
         String dirs;
-        byte[] line;
+        Object prepared;
         try {
-            JsonNode node = parse(record.value());
-            placedAt = partitioner.timeOf(node, record.timestamp(), System.currentTimeMillis());
-            dirs = partitioner.directoriesOf(node, placedAt);
-            line = containsNewline(record.value()) ? JSON.writeValueAsBytes(node) : record.value();
-        } catch (BadRecordException | RecordPartitioner.UnplaceableRecordException | IOException e) {
+            SinkValue value = decoder.decode(record.value());
+            placedAt = partitioner.timeOf(value, record.timestamp(), System.currentTimeMillis());
+            dirs = partitioner.directoriesOf(value, placedAt);
+            prepared = config.fileFormat().prepare(value);
+        } catch (InvalidRecordException | RecordPartitioner.UnplaceableRecordException e) {
             deadLetters.send(record, e.getMessage());
             metrics.deadLettered(record.topic());
             if (writer.isOpen()) {
@@ -349,7 +350,8 @@ public final class HdfsSink implements Runnable, AutoCloseable {
             if (writer.isOpen() && writer.spanWith(placedAt) >= config.rotateSpan().toMillis()) {
                 commit(tp, writer);
             }
-            writer.append(dirs, line, record.offset(), record.timestamp(), placedAt, System.currentTimeMillis());
+            int size = record.serializedValueSize();
+            writer.append(dirs, prepared, size, record.offset(), record.timestamp(), placedAt, System.currentTimeMillis());
             latestPlacedAt.merge(tp, placedAt, Math::max);
             if (config.successMarkers()) {
                 if (markers.isMarked(tp.topic(), dirs)) {
@@ -358,37 +360,13 @@ public final class HdfsSink implements Runnable, AutoCloseable {
                 }
                 markers.written(tp.topic(), dirs, partitioner.time().endOf(placedAt));
             }
-            metrics.written(record.topic(), line.length + 1);
+            metrics.written(record.topic(), size);
             if (writer.records() >= config.flushRecords() || writer.bytes() >= config.flushBytes()) {
                 commit(tp, writer);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + record.topic() + "-" + record.partition() + "@" + record.offset() + " to HDFS", e);
         }
-    }
-
-    private JsonNode parse(byte[] value) throws BadRecordException {
-        if (value == null) {
-            throw new BadRecordException("value is null");
-        }
-        try {
-            JsonNode node = JSON.readTree(value);
-            if (node == null || !node.isObject()) {
-                throw new BadRecordException("value is not a JSON object");
-            }
-            return node;
-        } catch (IOException e) {
-            throw new BadRecordException("value is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
-        }
-    }
-
-    private static boolean containsNewline(byte[] value) {
-        for (byte b : value) {
-            if (b == '\n' || b == '\r') {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void commitDueFiles(long nowMs) {
@@ -569,12 +547,6 @@ public final class HdfsSink implements Runnable, AutoCloseable {
                 consumer.seekToBeginning(fromStart);
                 landedNext.putAll(consumer.beginningOffsets(fromStart));
             }
-        }
-    }
-
-    private static final class BadRecordException extends Exception {
-        BadRecordException(String message) {
-            super(message);
         }
     }
 }

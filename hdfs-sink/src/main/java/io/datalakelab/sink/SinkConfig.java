@@ -11,7 +11,16 @@ import io.datalakelab.core.config.ConfigRule;
 import io.datalakelab.core.config.ConfigSpec;
 import io.datalakelab.core.config.ConfigType;
 import io.datalakelab.core.config.ConfigValues;
+import io.datalakelab.core.schema.Schemas;
 import io.datalakelab.core.topic.Topics;
+import io.datalakelab.sink.format.Compression;
+import io.datalakelab.sink.format.FileFormat;
+import io.datalakelab.sink.format.OutputFormat;
+import io.datalakelab.sink.format.ValueDecoder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Optional;
+import org.apache.avro.Schema;
 import io.datalakelab.sink.layout.EventTimePartitioner;
 import io.datalakelab.sink.layout.RecordPartitioner;
 import java.time.Duration;
@@ -28,7 +37,8 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
                          List<String> partitionFields, long flushBytes, Duration rotateSpan,
                          boolean successMarkers, Duration allowedLateness,
                          Map<String, String> consumerOverrides, Map<String, String> producerOverrides,
-                         Map<String, String> hadoopOverrides) {
+                         Map<String, String> hadoopOverrides, FileFormat fileFormat, ValueDecoder.ValueFormat valueFormat,
+                         Schema valueSchema) {
 
     public static final ConfigSpec SPEC = new ConfigSpec("hdfs-sink", "SINK_")
             .passThrough("kafka.consumer.").passThrough("kafka.producer.").passThrough("hadoop.");
@@ -54,7 +64,7 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
             "UTC", new ConfigRule<>("a time zone id such as UTC or Europe/Lisbon", SinkConfig::isZone),
             "Time zone of the dt=/hr= directories."));
     static final ConfigKey<String> EVENT_TIME_FIELD = SPEC.define(ConfigKey.of("partition.event.time.field", ConfigType.STRING,
-            "eventTime", nonBlank(), "JSON field with the event time in epoch milliseconds; a record without it goes to the DLQ."));
+            "eventTime", nonBlank(), "Value field with the event time in epoch milliseconds (or an Avro timestamp); a record without it goes to the DLQ."));
     static final ConfigKey<String> HEALTH_HOST = SPEC.define(ConfigKey.of("health.host", ConfigType.STRING,
             "127.0.0.1", nonBlank(), "Address of the /health and /metrics endpoint."));
     static final ConfigKey<Integer> HEALTH_PORT = SPEC.define(ConfigKey.of("health.port", ConfigType.INT,
@@ -67,9 +77,9 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
             ConfigType.enumOf(EventTimePartitioner.Granularity.class), EventTimePartitioner.Granularity.HOURLY,
             "hourly: dt=YYYY-MM-DD/hr=HH directories; daily: dt=YYYY-MM-DD."));
     static final ConfigKey<List<String>> PARTITION_FIELDS = SPEC.define(ConfigKey.of("partition.fields", ConfigType.LIST,
-            List.of(), "JSON fields whose values become field=value directories before the time ones, e.g. site; a record without one goes to the DLQ."));
+            List.of(), "Value fields whose values become field=value directories before the time ones, e.g. site; a record without one goes to the DLQ."));
     static final ConfigKey<Long> FLUSH_BYTES = SPEC.define(ConfigKey.of("flush.bytes", ConfigType.LONG,
-            128L * 1024 * 1024, atLeast(1L), "Commit a partition's file once it holds this many bytes."));
+            128L * 1024 * 1024, atLeast(1L), "Commit a partition's file once its records hold this many bytes, counted as consumed (before the format's encoding and compression)."));
     static final ConfigKey<Duration> ROTATE_SPAN = SPEC.define(ConfigKey.of("rotate.span", ConfigType.DURATION,
             Duration.ofHours(1), positiveDuration(), "Commit a partition's file once the times of its first and latest record are this far apart."));
 
@@ -77,6 +87,19 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
             "Write _SUCCESS into a time partition once the watermark has passed its end plus allowed.lateness."));
     static final ConfigKey<Duration> ALLOWED_LATENESS = SPEC.define(ConfigKey.of("allowed.lateness", ConfigType.DURATION,
             Duration.ofMinutes(10), "How long after its end a time partition waits for late records before it is marked complete."));
+
+    static final ConfigKey<OutputFormat> FORMAT = SPEC.define(ConfigKey.of("format", ConfigType.enumOf(OutputFormat.class),
+            OutputFormat.JSONL, "File format: jsonl (JSON lines), avro (object container files) or parquet (columnar, via parquet-avro)."));
+    static final ConfigKey<Compression> COMPRESSION = SPEC.define(ConfigKey.of("format.compression", ConfigType.enumOf(Compression.class),
+            Compression.AUTO, "none, snappy, zstd or gzip (deflate in Avro); auto: snappy for avro and parquet, none for jsonl."));
+    static final ConfigKey<ValueDecoder.ValueFormat> VALUE_FORMAT = SPEC.define(ConfigKey.of("value.format",
+            ConfigType.enumOf(ValueDecoder.ValueFormat.class), ValueDecoder.ValueFormat.JSON,
+            "How the topics' values are encoded: json objects, or avro in Avro's single-object encoding (the writer schema is found by its fingerprint)."));
+    static final ConfigKey<String> VALUE_SCHEMA = SPEC.define(ConfigKey.of("value.schema", ConfigType.STRING, "sensor-reading",
+            nonBlank(), "Avro schema of the values, for avro/parquet files and avro values: a platform-core schema ("
+                    + String.join(", ", Schemas.NAMES) + ") or the path of an .avsc file; a value that does not fit goes to the DLQ."));
+    static final ConfigKey<Long> PARQUET_ROW_GROUP_BYTES = SPEC.define(ConfigKey.of("parquet.row.group.bytes", ConfigType.LONG,
+            32L * 1024 * 1024, atLeast(64L * 1024), "Parquet row group size: the memory each open Parquet file may buffer before it writes a row group."));
 
     /** Consumer settings the sink's guarantees rest on; overriding them is refused at start. */
     private static final Map<String, String> OWNED_CONSUMER_SETTINGS = Map.of(
@@ -104,13 +127,40 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
                         + "' cannot be set: the sink keeps it at " + OWNED_CONSUMER_SETTINGS.get(key));
             }
         }
+        Schema valueSchema = valueSchema(values.get(VALUE_SCHEMA));
+        OutputFormat format = values.get(FORMAT);
+        Compression compression = values.get(COMPRESSION);
+        if (compression != Compression.AUTO && !format.supports(compression)) {
+            throw new ConfigException(COMPRESSION.name(), "config key 'format.compression' (" + compression + ") is not available for format "
+                    + format);
+        }
+        FileFormat fileFormat = new FileFormat(format, compression, valueSchema, values.get(PARQUET_ROW_GROUP_BYTES));
         return new SinkConfig(values.get(BOOTSTRAP_SERVERS), values.get(TOPICS), values.get(GROUP_ID), values.get(HDFS_URI),
                 values.get(HDFS_ROOT), values.get(HDFS_REPLICATION), values.get(FLUSH_RECORDS), values.get(ROTATE_INTERVAL),
                 ZoneId.of(values.get(TIME_ZONE)), values.get(EVENT_TIME_FIELD), values.get(HEALTH_HOST), values.get(HEALTH_PORT),
                 values.get(RETENTION_CHECK_INTERVAL), values.get(RETENTION_WARN_RATIO), values.get(RETENTION_CRITICAL_RATIO),
                 values.get(PARTITION_TIME), values.get(PARTITION_GRANULARITY), values.get(PARTITION_FIELDS), values.get(FLUSH_BYTES),
                 values.get(ROTATE_SPAN), values.get(SUCCESS_MARKERS), values.get(ALLOWED_LATENESS),
-                values.withPrefix("kafka.consumer."), values.withPrefix("kafka.producer."), values.withPrefix("hadoop."));
+                values.withPrefix("kafka.consumer."), values.withPrefix("kafka.producer."), values.withPrefix("hadoop."),
+                fileFormat, values.get(VALUE_FORMAT), valueSchema);
+    }
+
+    /** A shipped schema by name, or an .avsc file; a file that is missing or not a schema fails naming the key. */
+    private static Schema valueSchema(String nameOrPath) {
+        Optional<Schema> shipped = Schemas.byName(nameOrPath);
+        if (shipped.isPresent()) {
+            return shipped.get();
+        }
+        java.nio.file.Path file = java.nio.file.Path.of(nameOrPath);
+        if (!Files.isReadable(file)) {
+            throw new ConfigException(VALUE_SCHEMA.name(), "config key 'value.schema' (" + nameOrPath + ") is neither a platform-core schema ("
+                    + String.join(", ", Schemas.NAMES) + ") nor a readable .avsc file");
+        }
+        try {
+            return new Schema.Parser().parse(file.toFile());
+        } catch (IOException | org.apache.avro.SchemaParseException e) {
+            throw new ConfigException(VALUE_SCHEMA.name(), "config key 'value.schema': " + nameOrPath + " is not an Avro schema: " + e.getMessage());
+        }
     }
 
     private static boolean isZone(String id) {

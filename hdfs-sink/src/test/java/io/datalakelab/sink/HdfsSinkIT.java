@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datalakelab.core.health.HealthServer;
 import io.datalakelab.core.schema.SensorReading;
+import io.datalakelab.core.schema.Schemas;
 import io.datalakelab.core.schema.SensorReadingCodec;
 import io.datalakelab.core.topic.TopicOffsets;
 import io.datalakelab.core.topic.TopicProvisioner;
@@ -30,6 +31,11 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageEncoder;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.kafka.clients.admin.Admin;
@@ -158,8 +164,8 @@ class HdfsSinkIT {
         assertThat(audit(topic, null, 4_000).offsetOverlaps()).isZero();
     }
 
-    private static void runSinkUntilLanded(String topic, String group, Map<Integer, Long> endOffsets) throws Exception {
-        try (HdfsSink sink = new HdfsSink(config(topic, group, 1_000_000, Duration.ofSeconds(1)), HealthServer.newRegistry())) {
+    private static void runSinkUntilLanded(String topic, String group, Map<Integer, Long> endOffsets, String... settings) throws Exception {
+        try (HdfsSink sink = new HdfsSink(config(topic, group, 1_000_000, Duration.ofSeconds(1), settings), HealthServer.newRegistry())) {
             Thread worker = new Thread(sink);
             worker.start();
             await("every offset of " + topic + " landed", Duration.ofSeconds(60), () -> worker.isAlive() && landedUpTo(topic, endOffsets));
@@ -527,6 +533,92 @@ class HdfsSinkIT {
         assertThat(header(dead.get(1), DeadLetterQueue.HEADER_REASON)).contains("eventTime");
         assertThat(header(dead.get(1), DeadLetterQueue.HEADER_TOPIC)).isEqualTo(topic);
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not json at all");
+    }
+
+    @Test
+    void parquetFilesLandExactlyOnceAndAnotherReaderReadsThemFromHdfs() throws Exception {
+        String topic = "as-parquet";
+        createTopic(topic, 1);
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-p1", 5, 1_500, System.currentTimeMillis());
+        try (KafkaProducer<String, byte[]> producer = TestReadings.producer(kafka.bootstrapServers())) {
+            String misfit = "{\"deviceId\":\"m\",\"deviceType\":\"t\",\"site\":\"site-p1\",\"eventTime\":" + System.currentTimeMillis()
+                    + ",\"sequence\":1,\"values\":{\"temperature\":\"hot\"}}";
+            producer.send(new ProducerRecord<>(topic, "m", misfit.getBytes(StandardCharsets.UTF_8))).get();
+        }
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-p2", 5, 1_500, System.currentTimeMillis());
+
+        runSinkUntilLanded(topic, "g-parquet", endOffsets(topic), "format=parquet", "format.compression=zstd", "flush.records=1000");
+
+        assertThat(audit(topic, "site-p1", 1_500).isExact()).isTrue();
+        assertThat(audit(topic, "site-p2", 1_500).isExact()).isTrue();
+        List<CommittedFileName> files = new OffsetRecovery(fs, new LakeLayout(new Path("/datalake/raw"))).committedFiles(topic);
+        assertThat(files).hasSizeGreaterThan(1).allSatisfy(f -> assertThat(f.extension()).isEqualTo("parquet"));
+
+        // DuckDB (its own C++ Parquet reader) reads what parquet-avro wrote, copied out of HDFS.
+        java.nio.file.Path local = java.nio.file.Files.createTempDirectory("parquet-from-hdfs");
+        for (org.apache.hadoop.fs.FileStatus status : new OffsetRecovery(fs, new LakeLayout(new Path("/datalake/raw"))).committedFileStatuses(topic)) {
+            fs.copyToLocalFile(status.getPath(), new Path(local.resolve(status.getPath().getName()).toString()));
+        }
+        String glob = local.resolve("*.parquet").toString();
+        try (java.sql.Connection duck = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+             java.sql.Statement sql = duck.createStatement();
+             java.sql.ResultSet rows = sql.executeQuery("SELECT count(*), count(DISTINCT deviceId || '#' || sequence), "
+                     + "(SELECT DISTINCT compression FROM parquet_metadata('" + glob + "')) FROM read_parquet('" + glob + "')")) {
+            rows.next();
+            assertThat(rows.getLong(1)).isEqualTo(3_000);
+            assertThat(rows.getLong(2)).isEqualTo(3_000);
+            assertThat(rows.getString(3)).isEqualToIgnoringCase("ZSTD");
+        }
+
+        List<ConsumerRecord<byte[], byte[]>> dead = readAll(topic + ".dlq", 1, Duration.ofSeconds(30));
+        assertThat(dead).hasSize(1);
+        assertThat(header(dead.get(0), DeadLetterQueue.HEADER_OFFSET)).isEqualTo("1500");
+        assertThat(header(dead.get(0), DeadLetterQueue.HEADER_REASON)).contains("'values.temperature'", "a number");
+    }
+
+    @Test
+    void avroEncodedValuesLandInAvroFilesAndValuesOfNoKnownSchemaGoToTheDlq() throws Exception {
+        String topic = "avro-values";
+        createTopic(topic, 1);
+        BinaryMessageEncoder<GenericRecord> encoder = new BinaryMessageEncoder<>(GenericData.get(), Schemas.sensorReading());
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-v", 3, 600, System.currentTimeMillis(), reading -> {
+            try {
+                return encoder.encode(SensorReadingCodec.toAvro(reading)).array();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        try (KafkaProducer<String, byte[]> producer = TestReadings.producer(kafka.bootstrapServers())) {
+            producer.send(new ProducerRecord<>(topic, "j", "{\"a json\":\"value\"}".getBytes(StandardCharsets.UTF_8))).get();
+        }
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-w", 3, 600, System.currentTimeMillis(), reading -> {
+            try {
+                return encoder.encode(SensorReadingCodec.toAvro(reading)).array();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+
+        runSinkUntilLanded(topic, "g-avro", endOffsets(topic), "format=avro", "format.compression=gzip", "value.format=avro");
+
+        assertThat(audit(topic, "site-v", 600).isExact()).isTrue();
+        assertThat(audit(topic, "site-w", 600).isExact()).isTrue();
+        long records = 0;
+        for (org.apache.hadoop.fs.FileStatus status : new OffsetRecovery(fs, new LakeLayout(new Path("/datalake/raw"))).committedFileStatuses(topic)) {
+            try (java.io.InputStream in = fs.open(status.getPath());
+                 DataFileStream<GenericRecord> avro = new DataFileStream<>(in, new GenericDatumReader<>())) {
+                assertThat(avro.getMetaString("avro.codec")).isEqualTo("deflate");
+                assertThat(avro.getSchema()).isEqualTo(Schemas.sensorReading());
+                for (GenericRecord ignored : avro) {
+                    records++;
+                }
+            }
+        }
+        assertThat(records).isEqualTo(1_200);
+        List<ConsumerRecord<byte[], byte[]>> dead = readAll(topic + ".dlq", 1, Duration.ofSeconds(30));
+        assertThat(dead).hasSize(1);
+        assertThat(header(dead.get(0), DeadLetterQueue.HEADER_OFFSET)).isEqualTo("600");
+        assertThat(header(dead.get(0), DeadLetterQueue.HEADER_REASON)).contains("not Avro single-object encoded");
     }
 
     @Test

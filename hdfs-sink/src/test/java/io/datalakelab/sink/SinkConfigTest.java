@@ -47,6 +47,24 @@ class SinkConfigTest {
     }
 
     @Test
+    void theValueSchemaIsAShippedNameOrAnAvscFileAndAnythingElseFailsNamingTheKey(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assertThat(SinkConfig.from(SinkConfig.SPEC.load(null, Map.of(), List.of("value.schema=change-event"))).valueSchema().getName())
+                .isEqualTo("ChangeEvent");
+        java.nio.file.Path avsc = java.nio.file.Files.writeString(dir.resolve("order.avsc"),
+                "{\"type\":\"record\",\"name\":\"Order\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"}]}");
+        SinkConfig fromFile = SinkConfig.from(SinkConfig.SPEC.load(null, Map.of(), List.of("value.schema=" + avsc, "format=parquet")));
+        assertThat(fromFile.fileFormat().schema().getName()).isEqualTo("Order");
+        assertThat(fromFile.fileFormat().compression()).as("auto means snappy for parquet").isEqualTo(io.datalakelab.sink.format.Compression.SNAPPY);
+
+        assertThatThrownBy(() -> SinkConfig.from(SinkConfig.SPEC.load(null, Map.of(), List.of("value.schema=sensor-readings"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("value.schema").hasMessageContaining("sensor-reading, change-event");
+        java.nio.file.Path broken = java.nio.file.Files.writeString(dir.resolve("broken.avsc"), "{\"type\":\"record\"}");
+        assertThatThrownBy(() -> SinkConfig.from(SinkConfig.SPEC.load(null, Map.of(), List.of("value.schema=" + broken))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("value.schema").hasMessageContaining("not an Avro schema");
+    }
+
+    @Test
     void theCommandExitsWithTwoAndNamesTheMisspeltKey() {
         StringWriter err = new StringWriter();
         CommandLine cli = Commands.commandLine(new HdfsSinkCommand());

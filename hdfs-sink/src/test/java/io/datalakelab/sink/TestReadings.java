@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -39,6 +40,12 @@ final class TestReadings {
      * and fails if Kafka did not acknowledge every one: a test must not blame the sink for the producer's loss.
      */
     static void send(String bootstrapServers, String topic, String site, int devices, int count, long eventTime) throws Exception {
+        send(bootstrapServers, topic, site, devices, count, eventTime, SensorReadingCodec::toJson);
+    }
+
+    /** As {@link #send(String, String, String, int, int, long)}, each value encoded by {@code encode}. */
+    static void send(String bootstrapServers, String topic, String site, int devices, int count, long eventTime,
+                     Function<SensorReading, byte[]> encode) throws Exception {
         List<Future<RecordMetadata>> acks = new ArrayList<>(count);
         try (KafkaProducer<String, byte[]> producer = producer(bootstrapServers)) {
             long[] next = new long[devices];
@@ -46,7 +53,7 @@ final class TestReadings {
                 int d = i % devices;
                 SensorReading reading = new SensorReading(site + "-sensor-" + d, "thermometer", site, eventTime + i, ++next[d],
                         Map.of("temperature", 20.0 + (i % 10)));
-                acks.add(producer.send(new ProducerRecord<>(topic, reading.deviceId(), SensorReadingCodec.toJson(reading))));
+                acks.add(producer.send(new ProducerRecord<>(topic, reading.deviceId(), encode.apply(reading))));
             }
             producer.flush();
         }

@@ -4,14 +4,12 @@ import io.datalakelab.core.schema.InvalidRecordException;
 import io.datalakelab.core.schema.SensorReading;
 import io.datalakelab.core.schema.SensorReadingCodec;
 import io.datalakelab.sink.commit.OffsetRecovery;
+import io.datalakelab.sink.format.RecordFiles;
 import io.datalakelab.sink.layout.CommittedFileName;
 import io.datalakelab.sink.layout.LakeLayout;
 import io.datalakelab.sink.retention.LostRange;
 import io.datalakelab.sink.retention.LostRangeReports;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
@@ -47,10 +45,15 @@ public final class LandingAudit {
      */
     public AuditReport audit(String topic, String site, String fromPartitionDir, OptionalLong expectedRecords) throws IOException {
         List<FileStatus> statuses = recovery.committedFileStatuses(topic);
-        List<CommittedFileName> files = statuses.stream()
-                .map(status -> CommittedFileName.parse(status.getPath().getName()).orElseThrow()).toList();
+        List<CommittedFileName> files = new ArrayList<>();
+        Map<String, List<CommittedFileName>> filesByDirectory = new HashMap<>();
+        for (FileStatus status : statuses) {
+            CommittedFileName name = CommittedFileName.parse(status.getPath().getName()).orElseThrow();
+            files.add(name);
+            filesByDirectory.computeIfAbsent(status.getPath().getParent().toString(), d -> new ArrayList<>()).add(name);
+        }
         List<LostRange> reportedLost = new LostRangeReports(fs, layout).read(topic);
-        long overlaps = overlaps(files);
+        long overlaps = overlaps(filesByDirectory);
         long gaps = gaps(files, reportedLost);
 
         Map<String, BitSet> seen = new HashMap<>();
@@ -68,31 +71,33 @@ public final class LandingAudit {
             }
             filesRead++;
             int partition = CommittedFileName.parse(status.getPath().getName()).orElseThrow().partition();
-            boolean matched = false;
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(fs.open(status.getPath()), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    SensorReading reading;
-                    try {
-                        reading = SensorReadingCodec.fromJson(line.getBytes(StandardCharsets.UTF_8));
-                    } catch (InvalidRecordException e) {
-                        unreadable++;
-                        continue;
-                    }
-                    if (site != null && !site.equals(reading.site())) {
-                        continue;
-                    }
-                    matched = true;
-                    records++;
-                    perPartition.merge(partition, 1L, Long::sum);
-                    BitSet sequences = seen.computeIfAbsent(reading.deviceId(), d -> new BitSet());
-                    int sequence = Math.toIntExact(reading.sequence());
-                    if (sequences.get(sequence)) {
-                        duplicated++;
-                    } else {
-                        sequences.set(sequence);
-                    }
+            FileTally tally = new FileTally();
+            RecordFiles.forEachRecord(fs, status.getPath(), node -> {
+                SensorReading reading;
+                try {
+                    reading = SensorReadingCodec.fromJsonNode(node);
+                } catch (InvalidRecordException e) {
+                    tally.unreadable++;
+                    return;
                 }
+                if (site != null && !site.equals(reading.site())) {
+                    return;
+                }
+                tally.records++;
+                BitSet sequences = seen.computeIfAbsent(reading.deviceId(), d -> new BitSet());
+                int sequence = Math.toIntExact(reading.sequence());
+                if (sequences.get(sequence)) {
+                    tally.duplicated++;
+                } else {
+                    sequences.set(sequence);
+                }
+            });
+            records += tally.records;
+            duplicated += tally.duplicated;
+            unreadable += tally.unreadable;
+            boolean matched = tally.records > 0;
+            if (matched) {
+                perPartition.merge(partition, tally.records, Long::sum);
             }
             if (matched) {
                 lastModified = Math.max(lastModified, status.getModificationTime());
@@ -111,16 +116,30 @@ public final class LandingAudit {
                 overlaps, gaps, reportedLostRecords, unreadable, lastModified);
     }
 
+    /** Counts of one file, filled in by the reader's callback. */
+    private static final class FileTally {
+        long records;
+        long duplicated;
+        long unreadable;
+    }
+
     /**
-     * Offsets that more than one batch claims: each is a record landed twice. The files of one batch share
-     * its name (and range) in different directories, so identical ranges count once.
+     * Offsets that more than one file of the same directory claims: each is a record landed twice there. Across
+     * directories ranges may overlap legitimately (a batch spread over several time partitions has one file of
+     * its range in each, and compaction merges the files of one directory into one wider range); a record landed
+     * twice in different directories is caught by the sequence numbers instead.
      */
-    static long overlaps(List<CommittedFileName> files) {
+    static long overlaps(Map<String, List<CommittedFileName>> filesByDirectory) {
         long overlaps = 0;
-        List<CommittedFileName> batches = files.stream()
-                .map(f -> new CommittedFileName(f.topic(), f.partition(), f.startOffset(), f.endOffset(), f.extension()))
-                .distinct().toList();
-        for (List<long[]> ranges : rangesByPartition(batches, List.of()).values()) {
+        for (List<CommittedFileName> files : filesByDirectory.values()) {
+            overlaps += overlapsWithin(files);
+        }
+        return overlaps;
+    }
+
+    private static long overlapsWithin(List<CommittedFileName> files) {
+        long overlaps = 0;
+        for (List<long[]> ranges : rangesByPartition(files, List.of()).values()) {
             long coveredUpTo = -1;
             for (long[] range : ranges) {
                 if (coveredUpTo >= 0 && range[0] <= coveredUpTo) {

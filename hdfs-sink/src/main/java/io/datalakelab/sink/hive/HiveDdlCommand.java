@@ -2,6 +2,7 @@ package io.datalakelab.sink.hive;
 
 import io.datalakelab.core.cli.Commands;
 import io.datalakelab.core.schema.Schemas;
+import io.datalakelab.sink.format.OutputFormat;
 import io.datalakelab.sink.layout.EventTimePartitioner;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,9 @@ public final class HiveDdlCommand implements Callable<Integer> {
     @Option(names = "--granularity", defaultValue = "HOURLY", description = "The sink's partition.granularity: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     EventTimePartitioner.Granularity granularity;
 
+    @Option(names = "--format", defaultValue = "JSONL", description = "The sink's format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    OutputFormat format;
+
     @Option(names = "--no-partitions", description = "Print MSCK REPAIR TABLE instead of reading the partitions from HDFS.")
     boolean noPartitions;
 
@@ -35,7 +39,7 @@ public final class HiveDdlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HiveTableDdl ddl = new HiveTableDdl(lake.topic(), Schemas.sensorReading(), partitionFields, granularity);
+        HiveTableDdl ddl = new HiveTableDdl(lake.topic(), Schemas.sensorReading(), partitionFields, granularity, format);
         String location = lake.topicLocation();
         System.out.print(ddl.createTable(location));
         if (noPartitions) {

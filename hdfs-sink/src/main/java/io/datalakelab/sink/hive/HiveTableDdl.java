@@ -1,6 +1,7 @@
 package io.datalakelab.sink.hive;
 
 import io.datalakelab.sink.completeness.SuccessMarkers;
+import io.datalakelab.sink.format.OutputFormat;
 import io.datalakelab.sink.layout.EventTimePartitioner;
 import io.datalakelab.sink.layout.LakeLayout;
 import java.io.FileNotFoundException;
@@ -22,7 +23,8 @@ import org.apache.hadoop.fs.RemoteIterator;
 
 /**
  * The Hive statements that make a landed topic queryable: {@code CREATE EXTERNAL TABLE ... PARTITIONED BY}
- * over its directory (columns from the value's Avro schema, JSON lines read by Hive's JsonSerDe), and
+ * over its directory (columns from the value's Avro schema; JSON lines read by Hive's JsonSerDe, Avro and
+ * Parquet by Hive's own readers), and
  * {@code ALTER TABLE ... ADD IF NOT EXISTS PARTITION} for every partition directory found in HDFS (or
  * {@code MSCK REPAIR TABLE} to let Hive find them itself).
  */
@@ -31,13 +33,17 @@ public final class HiveTableDdl {
     private final String topic;
     private final Schema valueSchema;
     private final List<String> partitionColumns;
+    private final OutputFormat format;
 
     /**
      * @param partitionFields the sink's {@code partition.fields}
      * @param granularity     the sink's {@code partition.granularity}: adds {@code dt}, and {@code hr} when hourly
+     * @param format          the sink's {@code format}, which decides the table's storage clause
      */
-    public HiveTableDdl(String topic, Schema valueSchema, List<String> partitionFields, EventTimePartitioner.Granularity granularity) {
+    public HiveTableDdl(String topic, Schema valueSchema, List<String> partitionFields, EventTimePartitioner.Granularity granularity,
+                        OutputFormat format) {
         this.topic = topic;
+        this.format = format;
         this.valueSchema = valueSchema;
         List<String> columns = new ArrayList<>(partitionFields);
         columns.add("dt");
@@ -60,9 +66,17 @@ public final class HiveTableDdl {
         String partitions = partitionColumns.stream().map(c -> "`" + c + "` STRING").collect(Collectors.joining(", "));
         return "CREATE EXTERNAL TABLE IF NOT EXISTS `" + tableName() + "` (\n" + columns + "\n)\n"
                 + "PARTITIONED BY (" + partitions + ")\n"
-                + "ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'\n"
-                + "STORED AS TEXTFILE\n"
+                + storage()
                 + "LOCATION '" + location + "';\n";
+    }
+
+    /** JSON lines through Hive's JsonSerDe (compressed files are read through Hadoop's codecs by suffix). */
+    private String storage() {
+        return switch (format) {
+            case JSONL -> "ROW FORMAT SERDE 'org.apache.hive.hcatalog.data.JsonSerDe'\nSTORED AS TEXTFILE\n";
+            case AVRO -> "STORED AS AVRO\n";
+            case PARQUET -> "STORED AS PARQUET\n";
+        };
     }
 
     public String repairTable() {

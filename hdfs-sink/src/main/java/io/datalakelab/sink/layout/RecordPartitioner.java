@@ -1,6 +1,6 @@
 package io.datalakelab.sink.layout;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.datalakelab.sink.format.SinkValue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -41,29 +41,22 @@ public final class RecordPartitioner {
     }
 
     /** The time that places {@code value}, epoch ms. */
-    public long timeOf(JsonNode value, long recordTimestamp, long nowMs) throws UnplaceableRecordException {
+    public long timeOf(SinkValue value, long recordTimestamp, long nowMs) throws UnplaceableRecordException {
         return switch (timeSource) {
-            case EVENT_TIME -> {
-                JsonNode field = value.get(eventTimeField);
-                if (field == null || !field.isIntegralNumber() || field.asLong() < 0) {
-                    throw new UnplaceableRecordException("field '" + eventTimeField + "' is missing or not epoch milliseconds");
-                }
-                yield field.asLong();
-            }
+            case EVENT_TIME -> value.epochMillis(eventTimeField).orElseThrow(
+                    () -> new UnplaceableRecordException("field '" + eventTimeField + "' is missing or not epoch milliseconds"));
             case RECORD_TIME -> recordTimestamp;
             case WALL_CLOCK -> nowMs;
         };
     }
 
     /** The directories of {@code value} placed at {@code epochMs}, e.g. {@code site=lisbon/dt=2026-11-23/hr=09}. */
-    public String directoriesOf(JsonNode value, long epochMs) throws UnplaceableRecordException {
+    public String directoriesOf(SinkValue value, long epochMs) throws UnplaceableRecordException {
         StringBuilder dirs = new StringBuilder();
         for (String field : fields) {
-            JsonNode node = value.get(field);
-            if (node == null || node.isNull() || node.isContainerNode()) {
-                throw new UnplaceableRecordException("partition field '" + field + "' is missing or not a scalar");
-            }
-            dirs.append(field).append('=').append(escape(node.asText())).append('/');
+            String text = value.scalarText(field).orElseThrow(
+                    () -> new UnplaceableRecordException("partition field '" + field + "' is missing or not a scalar"));
+            dirs.append(field).append('=').append(escape(text)).append('/');
         }
         return dirs.append(time.partitionOf(epochMs)).toString();
     }

@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import io.datalakelab.sink.format.FileFormat;
+import io.datalakelab.sink.format.RecordFileWriter;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -31,7 +33,8 @@ public final class PartitionBatch {
     private final LakeLayout layout;
     private final String topic;
     private final int partition;
-    private final String extension;
+    private final FileFormat format;
+    private final org.apache.hadoop.conf.Configuration hadoop;
 
     private final Map<String, OpenFile> files = new LinkedHashMap<>();
     private long startOffset = -1;
@@ -43,15 +46,16 @@ public final class PartitionBatch {
     private long minPlacedAt;
     private long maxPlacedAt;
 
-    private record OpenFile(Path temporary, FSDataOutputStream out) {
+    private record OpenFile(Path temporary, RecordFileWriter out) {
     }
 
-    public PartitionBatch(FileSystem fs, LakeLayout layout, String topic, int partition, String extension) {
+    public PartitionBatch(FileSystem fs, LakeLayout layout, String topic, int partition, FileFormat format) {
         this.fs = fs;
         this.layout = layout;
         this.topic = topic;
         this.partition = partition;
-        this.extension = extension;
+        this.format = format;
+        this.hadoop = fs.getConf();
     }
 
     /** True once the batch holds a record (or a skipped offset after one). */
@@ -86,8 +90,11 @@ public final class PartitionBatch {
         return records == 0 ? 0 : Math.max(maxPlacedAt, placedAt) - Math.min(minPlacedAt, placedAt);
     }
 
-    /** Appends the record at {@code offset}, placed at time {@code placedAt}, to the file of {@code partitionDirs}. */
-    public void append(String partitionDirs, byte[] line, long offset, long timestamp, long placedAt, long nowMs) throws IOException {
+    /**
+     * Appends the record at {@code offset}, prepared by {@link FileFormat#prepare} and {@code size} bytes as
+     * consumed, placed at time {@code placedAt}, to the file of {@code partitionDirs}.
+     */
+    public void append(String partitionDirs, Object prepared, int size, long offset, long timestamp, long placedAt, long nowMs) throws IOException {
         if (!isOpen()) {
             startOffset = offset;
             openedAtMs = nowMs;
@@ -99,15 +106,14 @@ public final class PartitionBatch {
         }
         OpenFile file = files.get(partitionDirs);
         if (file == null) {
-            Path temporary = new Path(layout.temporaryDir(topic, partition), startOffset + "." + UUID.randomUUID() + "." + extension + ".tmp");
-            file = new OpenFile(temporary, fs.create(temporary, false));
+            Path temporary = new Path(layout.temporaryDir(topic, partition), startOffset + "." + UUID.randomUUID() + "." + format.extension() + ".tmp");
+            file = new OpenFile(temporary, format.open(fs.create(temporary, false), hadoop));
             files.put(partitionDirs, file);
         }
-        file.out().write(line);
-        file.out().write('\n');
+        file.out().write(prepared);
         endOffset = offset;
         records++;
-        bytes += line.length + 1;
+        bytes += size;
         minPlacedAt = Math.min(minPlacedAt, placedAt);
         maxPlacedAt = Math.max(maxPlacedAt, placedAt);
     }
@@ -129,15 +135,14 @@ public final class PartitionBatch {
      *         empty if the batch held only skipped offsets and no file (nothing to land)
      */
     public java.util.Optional<CommittedFileName> commit() throws IOException {
-        CommittedFileName name = new CommittedFileName(topic, partition, startOffset, endOffset, extension);
+        CommittedFileName name = new CommittedFileName(topic, partition, startOffset, endOffset, format.extension());
         if (files.isEmpty()) {
             reset();
             return java.util.Optional.empty();
         }
         StringBuilder manifest = new StringBuilder();
         for (Map.Entry<String, OpenFile> entry : files.entrySet()) {
-            entry.getValue().out().hsync();
-            entry.getValue().out().close();
+            entry.getValue().out().finish();
             manifest.append(entry.getValue().temporary()).append('\t').append(layout.committedFile(entry.getKey(), name)).append('\n');
         }
         Path manifestFile = new Path(layout.temporaryDir(topic, partition), name.format() + CommitManifest.SUFFIX);
@@ -168,7 +173,7 @@ public final class PartitionBatch {
             // matter, the file is an orphan either way; closing releases its lease and thread.
             Thread closer = new Thread(() -> {
                 try {
-                    file.out().close();
+                    file.out().discard();
                 } catch (IOException | RuntimeException e) {
                     LOG.debug("abandoned file {} did not close: {}", file.temporary(), e.getMessage());
                 }
@@ -183,7 +188,7 @@ public final class PartitionBatch {
     public void abort() throws IOException {
         try {
             for (OpenFile file : files.values()) {
-                file.out().close();
+                file.out().discard();
                 fs.delete(file.temporary(), false);
             }
         } finally {

@@ -3,6 +3,7 @@ package io.datalakelab.sink.hive;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datalakelab.core.schema.Schemas;
+import io.datalakelab.sink.format.OutputFormat;
 import io.datalakelab.sink.layout.EventTimePartitioner;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class HiveTableDdlTest {
 
     private final HiveTableDdl ddl = new HiveTableDdl("iot.sensor-readings", Schemas.sensorReading(), List.of("site"),
-            EventTimePartitioner.Granularity.HOURLY);
+            EventTimePartitioner.Granularity.HOURLY, OutputFormat.JSONL);
 
     @Test
     void theTableHasTheSchemasColumnsAndThePartitionColumnsOfTheLayout() {
@@ -21,6 +22,14 @@ class HiveTableDdlTest {
                 .contains("org.apache.hive.hcatalog.data.JsonSerDe")
                 .contains("LOCATION 'hdfs://nn:8020/datalake/raw/iot.sensor-readings';");
         assertThat(create).as("a partition column cannot also be a data column").doesNotContain("`site` STRING,\n");
+    }
+
+    @Test
+    void avroAndParquetTablesUseHivesOwnStorage() {
+        assertThat(new HiveTableDdl("t", Schemas.sensorReading(), List.of(), EventTimePartitioner.Granularity.DAILY, OutputFormat.PARQUET)
+                .createTable("hdfs://nn/t")).contains("STORED AS PARQUET\n").doesNotContain("JsonSerDe").contains("PARTITIONED BY (`dt` STRING)");
+        assertThat(new HiveTableDdl("t", Schemas.sensorReading(), List.of(), EventTimePartitioner.Granularity.HOURLY, OutputFormat.AVRO)
+                .createTable("hdfs://nn/t")).contains("STORED AS AVRO\n");
     }
 
     @Test

@@ -22,6 +22,18 @@ public final class Schemas {
         return CHANGE_EVENT;
     }
 
+    /** The names under which the shipped schemas can be asked for in configuration. */
+    public static final java.util.List<String> NAMES = java.util.List.of("sensor-reading", "change-event");
+
+    /** A shipped schema by its name ({@code sensor-reading}, {@code change-event}). */
+    public static java.util.Optional<Schema> byName(String name) {
+        return switch (name) {
+            case "sensor-reading" -> java.util.Optional.of(SENSOR_READING);
+            case "change-event" -> java.util.Optional.of(CHANGE_EVENT);
+            default -> java.util.Optional.empty();
+        };
+    }
+
     private static Schema load(String name) {
         try (InputStream in = Schemas.class.getResourceAsStream("/schemas/" + name)) {
             if (in == null) {
