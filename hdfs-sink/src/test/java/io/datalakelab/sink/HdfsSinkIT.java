@@ -12,6 +12,7 @@ import io.datalakelab.core.topic.TopicSpec;
 import io.datalakelab.sink.audit.AuditReport;
 import io.datalakelab.sink.audit.LandingAudit;
 import io.datalakelab.sink.commit.OffsetRecovery;
+import io.datalakelab.sink.compaction.Compactor;
 import io.datalakelab.sink.dlq.DeadLetterQueue;
 import io.datalakelab.sink.layout.CommittedFileName;
 import io.datalakelab.sink.layout.LakeLayout;
@@ -619,6 +620,96 @@ class HdfsSinkIT {
         assertThat(dead).hasSize(1);
         assertThat(header(dead.get(0), DeadLetterQueue.HEADER_OFFSET)).isEqualTo("600");
         assertThat(header(dead.get(0), DeadLetterQueue.HEADER_REASON)).contains("not Avro single-object encoded");
+    }
+
+    @Test
+    void compactionMergesClosedPartitionsKeepsTheResumePointAndTheSinkReadsNothingAgain() throws Exception {
+        String topic = "compact-me";
+        createTopic(topic, 2);
+        long justBeforeEleven = 1_763_895_599_000L; // 2025-11-23T10:59:59Z: the readings span hr=10 and hr=11
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-c", 6, 3_000, justBeforeEleven);
+        runSinkUntilLanded(topic, "g-compact", endOffsets(topic), "flush.records=100", "allowed.lateness=0ms");
+
+        LakeLayout layout = new LakeLayout(new Path("/datalake/raw"));
+        OffsetRecovery recovery = new OffsetRecovery(fs, layout);
+        Map<Integer, Long> resumeBefore = recovery.recoverNextOffsets(topic);
+        Path hour10 = new Path("/datalake/raw/" + topic + "/dt=2025-11-23/hr=10");
+        Path hour11 = new Path("/datalake/raw/" + topic + "/dt=2025-11-23/hr=11");
+        assertThat(fs.exists(new Path(hour10, "_SUCCESS"))).as("the watermark passed hr=10").isTrue();
+        assertThat(fs.exists(new Path(hour11, "_SUCCESS"))).as("hr=11 is still open").isFalse();
+        int hour11Files = dataFiles(hour11);
+        assertThat(dataFiles(hour10)).isGreaterThan(2);
+
+        Compactor compactor = new Compactor(fs, layout, 64L * 1024 * 1024, 8L * 1024 * 1024);
+        Compactor.Result closedOnly = compactor.compact(topic, dirs -> true, true);
+        assertThat(closedOnly.directories()).isEqualTo(1);
+        assertThat(dataFiles(hour10)).as("one file per Kafka partition").isEqualTo(2);
+        assertThat(dataFiles(hour11)).as("an open partition is left alone").isEqualTo(hour11Files);
+        Compactor.Result all = compactor.compact(topic, dirs -> true, false);
+        assertThat(all.merges()).isEqualTo(2);
+        assertThat(dataFiles(hour11)).isEqualTo(2);
+
+        assertThat(recovery.recoverNextOffsets(topic)).as("the resume point is unchanged").isEqualTo(resumeBefore);
+        AuditReport afterCompaction = audit(topic, "site-c", 3_000);
+        assertThat(afterCompaction.records()).isEqualTo(3_000);
+        assertThat(afterCompaction.isExact()).isTrue();
+
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-c2", 6, 1_000, justBeforeEleven + 10_000);
+        runSinkUntilLanded(topic, "g-compact", endOffsets(topic), "flush.records=100");
+        assertThat(audit(topic, "site-c", 3_000).isExact()).as("nothing read again after compaction").isTrue();
+        assertThat(audit(topic, "site-c2", 1_000).isExact()).isTrue();
+    }
+
+    @Test
+    void aMergeInterruptedAfterItsManifestIsFinishedByTheNextRunAndOrphansAreDeleted() throws Exception {
+        String topic = "compact-crash";
+        Path dir = new Path("/datalake/raw/" + topic + "/dt=2025-11-23/hr=10");
+        List<Path> sources = new ArrayList<>();
+        StringBuilder all = new StringBuilder();
+        for (int file = 0; file < 3; file++) {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < 10; i++) {
+                int sequence = file * 10 + i + 1;
+                lines.append(new String(SensorReadingCodec.toJson(new SensorReading("d-1", "thermometer", "site-x", 1_763_892_000_000L + sequence,
+                        sequence, Map.of("temperature", 21.0))), StandardCharsets.UTF_8)).append('\n');
+            }
+            Path source = new Path(dir, topic + "+0+" + (file * 10) + "+" + (file * 10 + 9) + ".jsonl");
+            write(source, lines.toString());
+            sources.add(source);
+            all.append(lines);
+        }
+        // The crash came after the merged file was renamed into place and the first source deleted.
+        Path workDir = new Path("/datalake/raw/" + topic + "/_compaction");
+        Path target = new Path(dir, topic + "+0+0+29.jsonl");
+        write(target, all.toString());
+        Path manifest = new Path(workDir, target.getName() + ".compact");
+        write(manifest, "merged\t" + new Path(workDir, "gone.jsonl") + "\ntarget\t" + target + "\n"
+                + sources.stream().map(p -> "source\t" + p + "\n").collect(java.util.stream.Collectors.joining()));
+        fs.delete(sources.get(0), false);
+        Path orphan = new Path(workDir, "orphan.jsonl");
+        write(orphan, all.toString());
+
+        Compactor.Result result = new Compactor(fs, new LakeLayout(new Path("/datalake/raw")), 1024 * 1024, 1024 * 1024)
+                .compact(topic, dirs -> true, false);
+
+        assertThat(result.pendingFinished()).isEqualTo(1);
+        assertThat(sources).allSatisfy(source -> assertThat(fs.exists(source)).isFalse());
+        assertThat(fs.exists(orphan)).isFalse();
+        assertThat(fs.exists(manifest)).isFalse();
+        assertThat(dataFiles(dir)).isEqualTo(1);
+        AuditReport report = audit(topic, "site-x", 30);
+        assertThat(report.records()).isEqualTo(30);
+        assertThat(report.isExact()).isTrue();
+    }
+
+    private static int dataFiles(Path dir) throws Exception {
+        int count = 0;
+        for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(dir)) {
+            if (CommittedFileName.parse(status.getPath().getName()).isPresent()) {
+                count++;
+            }
+        }
+        return count;
     }
 
     @Test

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = "Runs the Data Lake Lab on this machine: Kafka (KRaft), HDFS and MariaDB as processes on 127.0.0.1.",
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Demo.class,
-                LabCommand.Logs.class, LabCommand.ConfigKeys.class})
+                LabCommand.Logs.class, LabCommand.ConfigKeys.class, LabCommand.Lake.class})
 public final class LabCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -35,6 +35,19 @@ public final class LabCommand implements Callable<Integer> {
     public Integer call() {
         Commands.commandLine(this).usage(System.out);
         return Commands.BAD_USAGE;
+    }
+
+    /** {@code lab lake ...}: the commands that read and tidy what the sink landed (defaults point at the lab's NameNode). */
+    @Command(name = "lake", mixinStandardHelpOptions = true,
+            description = "Audit, describe for Hive, or compact what the sink landed in HDFS.",
+            subcommands = {io.datalakelab.sink.audit.LandingAuditCommand.class, io.datalakelab.sink.hive.HiveDdlCommand.class,
+                    io.datalakelab.sink.compaction.CompactCommand.class})
+    static final class Lake implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            Commands.commandLine(this).usage(System.out);
+            return Commands.BAD_USAGE;
+        }
     }
 
     /** Options every subcommand shares: where the lab lives and how it is configured. */

@@ -48,9 +48,14 @@ public final class RecordFiles {
     public static void forEachRecord(FileSystem fs, Path file, Consumer<JsonNode> each) throws IOException {
         String extension = CommittedFileName.parse(file.getName())
                 .orElseThrow(() -> new IOException(file + " is not a committed file of the sink")).extension();
+        forEachRecord(fs, file, extension, each);
+    }
+
+    /** As {@link #forEachRecord(FileSystem, Path, Consumer)}, for a file whose name does not carry its extension. */
+    public static void forEachRecord(FileSystem fs, Path file, String extension, Consumer<JsonNode> each) throws IOException {
         switch (formatOf(extension)) {
             case JSONL -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(openText(fs, file), StandardCharsets.UTF_8))) {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(openText(fs, file, extension), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = in.readLine()) != null) {
                         JsonNode node;
@@ -91,8 +96,11 @@ public final class RecordFiles {
 
     /** A JSON-lines file's bytes, decompressed according to its suffix. */
     public static InputStream openText(FileSystem fs, Path file) throws IOException {
+        return openText(fs, file, file.getName());
+    }
+
+    private static InputStream openText(FileSystem fs, Path file, String name) throws IOException {
         InputStream in = fs.open(file);
-        String name = file.getName();
         if (name.endsWith(".gz")) {
             return new GZIPInputStream(in, 64 * 1024);
         }
