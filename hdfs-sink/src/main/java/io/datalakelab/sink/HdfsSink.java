@@ -247,6 +247,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
             if (fs instanceof org.apache.hadoop.hdfs.DistributedFileSystem dfs && dfs.isInSafeMode()) {
                 throw new IOException("the NameNode is in safe mode");
             }
+            probeWrites(consumer.assignment());
             recoverPositions(consumer.assignment());
         } catch (IOException | RuntimeException e) {
             outage.begin(e);
@@ -257,6 +258,24 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         outage.end();
         metrics.hdfsAvailable(true);
         consumer.resume(consumer.assignment());
+    }
+
+    /**
+     * A NameNode that answers is not enough: a lost DataNode or an exceeded quota fails only when data is
+     * written. So a small file is written, made durable and deleted in each topic's temporary directory.
+     */
+    private void probeWrites(Collection<TopicPartition> partitions) throws IOException {
+        Set<String> topics = new HashSet<>();
+        partitions.forEach(tp -> topics.add(tp.topic()));
+        for (String topic : topics) {
+            Path probe = new Path(new Path(layout.topicDir(topic), LakeLayout.TEMPORARY_DIR), "probe-" + java.util.UUID.randomUUID());
+            try (org.apache.hadoop.fs.FSDataOutputStream out = fs.create(probe, true)) {
+                out.write('p');
+                out.hsync();
+            } finally {
+                fs.delete(probe, false);
+            }
+        }
     }
 
     private void forget(Collection<TopicPartition> partitions) {

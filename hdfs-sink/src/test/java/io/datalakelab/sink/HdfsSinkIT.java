@@ -212,6 +212,60 @@ class HdfsSinkIT {
     }
 
     @Test
+    void aSpaceQuotaThatStopsWritesIsReportedAndTheSinkLandsEverythingOnceItIsLifted() throws Exception {
+        String topic = "quota";
+        createTopic(topic, 1);
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-q1", 3, 600, System.currentTimeMillis());
+        Path topicDir = new Path("/datalake/raw/" + topic);
+        fs.mkdirs(topicDir);
+        var dfs = (org.apache.hadoop.hdfs.DistributedFileSystem) fs;
+        dfs.setQuota(topicDir, org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_DONT_SET, 64 * 1024);
+        Map<Integer, Long> end = endOffsets(topic);
+        try (HdfsSink sink = new HdfsSink(config(topic, "g-quota", 1_000_000, Duration.ofMillis(500)), HealthServer.newRegistry())) {
+            Thread worker = new Thread(sink);
+            worker.start();
+            await("the sink to report the quota", Duration.ofSeconds(60),
+                    () -> sink.hdfsProblem().filter(problem -> problem.toLowerCase().contains("quota")).isPresent());
+            assertThat(new OffsetRecovery(fs, new LakeLayout(new Path("/datalake/raw"))).committedFiles(topic)).isEmpty();
+
+            dfs.setQuota(topicDir, org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_DONT_SET, org.apache.hadoop.hdfs.protocol.HdfsConstants.QUOTA_RESET);
+            await("every reading landed once the quota is lifted", Duration.ofSeconds(90),
+                    () -> worker.isAlive() && sink.hdfsProblem().isEmpty() && landedUpTo(topic, end));
+            sink.stop();
+            worker.join(30_000);
+        }
+        assertThat(audit(topic, "site-q1", 600).isExact()).isTrue();
+    }
+
+    @Test
+    void losingTheOnlyDataNodePausesTheSinkWhichLandsEverythingOnceWhenItReturns() throws Exception {
+        String topic = "datanode-loss";
+        createTopic(topic, 2);
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-d1", 4, 800, System.currentTimeMillis());
+        Map<Integer, Long> beforeLoss = endOffsets(topic);
+        try (HdfsSink sink = new HdfsSink(config(topic, "g-dn", 1_000_000, Duration.ofMillis(500)), HealthServer.newRegistry())) {
+            Thread worker = new Thread(sink);
+            worker.start();
+            await("the first readings landed", Duration.ofSeconds(60), () -> landedUpTo(topic, beforeLoss));
+
+            org.apache.hadoop.hdfs.MiniDFSCluster.DataNodeProperties dataNode = hdfs.miniCluster().stopDataNode(0);
+            TestReadings.send(kafka.bootstrapServers(), topic, "site-d2", 4, 800, System.currentTimeMillis());
+            await("the sink to report that no DataNode takes the writes", Duration.ofSeconds(90), () -> sink.hdfsProblem().isPresent());
+            assertThat(worker.isAlive()).isTrue();
+
+            hdfs.miniCluster().restartDataNode(dataNode, true);
+            hdfs.miniCluster().waitActive();
+            Map<Integer, Long> afterLoss = endOffsets(topic);
+            await("every reading landed after the DataNode returned", Duration.ofSeconds(120),
+                    () -> worker.isAlive() && sink.hdfsProblem().isEmpty() && landedUpTo(topic, afterLoss));
+            sink.stop();
+            worker.join(30_000);
+        }
+        assertThat(audit(topic, "site-d1", 800).isExact()).isTrue();
+        assertThat(audit(topic, "site-d2", 800).isExact()).isTrue();
+    }
+
+    @Test
     void twoInstancesShareThePartitionsAndRebalancesNeitherDuplicateNorSkip() throws Exception {
         String topic = "shared";
         createTopic(topic, 4);
