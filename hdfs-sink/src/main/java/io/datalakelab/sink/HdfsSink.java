@@ -91,6 +91,11 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         hadoop.setInt("ipc.client.connect.max.retries", 2);
         hadoop.setInt("ipc.client.connect.retry.interval", 500);
         hadoop.setInt("ipc.client.connect.timeout", 5000);
+        // Closing a file asks the NameNode to complete it; when the DataNodes have not reported the last block
+        // yet, the client sleeps 400 ms before asking again. A batch closes two files or more, so that sleep
+        // dominated the commit; ask again sooner (with as many doublings, the total patience stays ~20 s).
+        hadoop.setInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 25);
+        hadoop.setInt("dfs.client.block.write.locateFollowingBlock.retries", 10);
         config.hadoopOverrides().forEach(hadoop::set);
         this.fs = FileSystem.newInstance(java.net.URI.create(config.hdfsUri()), hadoop);
         this.layout = new LakeLayout(new Path(config.hdfsRoot()));
@@ -100,7 +105,9 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         this.markers = new SuccessMarkers(fs, layout, config.allowedLateness().toMillis());
         this.partitioner = new RecordPartitioner(config.partitionTimeSource(), config.eventTimeField(), config.partitionFields(),
                 new EventTimePartitioner(config.timeZone(), config.partitionGranularity()));
-        this.decoder = new ValueDecoder(config.valueFormat(), config.valueSchema());
+        // JSON lines written as consumed need only the partitioner's fields; Avro and Parquet need whole values.
+        this.decoder = new ValueDecoder(config.valueFormat(), config.valueSchema(),
+                config.fileFormat().format().needsSchema() ? null : partitioner.fieldsRead());
         this.consumer = new KafkaConsumer<>(consumerProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.deadLetters = new DeadLetterQueue(config.bootstrapServers(), config.producerOverrides());
         this.metrics = new SinkMetrics(registry);
@@ -116,6 +123,8 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        // Larger fetches keep records buffered while the loop is busy writing or committing to HDFS.
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 * 1024 * 1024));
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "hdfs-sink");
         // A sink must never create the topics it reads: they would get the broker's default partitions.
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
@@ -419,7 +428,9 @@ public final class HdfsSink implements Runnable, AutoCloseable {
 
     private void commit(TopicPartition tp, PartitionBatch writer) throws IOException {
         long records = writer.records();
+        long started = System.nanoTime();
         Optional<CommittedFileName> name = writer.commit();
+        metrics.commitTook(tp.topic(), System.nanoTime() - started);
         if (name.isEmpty()) {
             return; // only dead-lettered records: nothing to land, they are read (and dead-lettered) again after a crash
         }

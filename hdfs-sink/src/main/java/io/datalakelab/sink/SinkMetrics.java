@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,6 +19,11 @@ final class SinkMetrics {
     private final Map<String, AtomicLong> lastCommitEpochSeconds = new ConcurrentHashMap<>();
     private final AtomicLong hdfsAvailable;
     private final Map<TopicPartition, AtomicReference<Double>> riskRatios = new ConcurrentHashMap<>();
+    /** Per-record meters, looked up once per topic: registering on every record costs more than the write. */
+    private final Map<String, RecordMeters> recordMeters = new ConcurrentHashMap<>();
+
+    private record RecordMeters(Counter records, Counter bytes) {
+    }
 
     SinkMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -25,8 +31,17 @@ final class SinkMetrics {
     }
 
     void written(String topic, long bytes) {
-        Counter.builder("sink.records.written").tag("topic", topic).register(registry).increment();
-        Counter.builder("sink.bytes.written").tag("topic", topic).baseUnit("bytes").register(registry).increment(bytes);
+        RecordMeters meters = recordMeters.computeIfAbsent(topic, t -> new RecordMeters(
+                Counter.builder("sink.records.written").tag("topic", t).register(registry),
+                Counter.builder("sink.bytes.written").tag("topic", t).baseUnit("bytes").register(registry)));
+        meters.records().increment();
+        meters.bytes().increment(bytes);
+    }
+
+    /** How long landing one batch took: durable files, manifest, renames. */
+    void commitTook(String topic, long nanos) {
+        Timer.builder("sink.commit.duration").tag("topic", topic).description("time to make a batch's files durable and rename them")
+                .publishPercentiles(0.5, 0.99).register(registry).record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
     void committed(String topic, long records) {

@@ -1,10 +1,15 @@
 package io.datalakelab.sink.format;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.datalakelab.core.schema.InvalidRecordException;
 import io.datalakelab.core.schema.Schemas;
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -29,9 +34,20 @@ public final class ValueDecoder {
 
     private final ValueFormat format;
     private final BinaryMessageDecoder<GenericRecord> avro;
+    private final Set<String> fieldsToRead;
 
+    /** A decoder that builds whole values (JSON trees), as Avro and Parquet output need. */
     public ValueDecoder(ValueFormat format, Schema outputSchema) {
+        this(format, outputSchema, null);
+    }
+
+    /**
+     * @param fieldsToRead for JSON values, read only these top-level fields (what the partitioner needs) and
+     *                     check the rest is well-formed without building it; {@code null} to build the whole tree
+     */
+    public ValueDecoder(ValueFormat format, Schema outputSchema, Set<String> fieldsToRead) {
         this.format = format;
+        this.fieldsToRead = fieldsToRead == null ? null : Set.copyOf(fieldsToRead);
         this.avro = new BinaryMessageDecoder<>(GenericData.get(), outputSchema);
         for (Schema known : List.of(Schemas.sensorReading(), Schemas.changeEvent())) {
             if (!known.equals(outputSchema)) {
@@ -45,7 +61,7 @@ public final class ValueDecoder {
             throw new InvalidRecordException("value is null");
         }
         return switch (format) {
-            case JSON -> decodeJson(value);
+            case JSON -> fieldsToRead == null ? decodeJson(value) : decodeJsonFields(value);
             case AVRO -> decodeAvro(value);
         };
     }
@@ -61,6 +77,46 @@ public final class ValueDecoder {
             throw new InvalidRecordException("value is not a JSON object");
         }
         return new SinkValue.Json(node, value);
+    }
+
+    /** One streaming pass: the wanted fields' scalars kept, everything else skipped (and so checked for syntax). */
+    private SinkValue decodeJsonFields(byte[] value) {
+        Map<String, Object> fields = new HashMap<>(fieldsToRead.size() * 2);
+        try (JsonParser parser = AvroJson.MAPPER.getFactory().createParser(value)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidRecordException("value is not a JSON object");
+            }
+            JsonToken token;
+            while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken valueToken = parser.nextToken();
+                boolean wanted = fieldsToRead.contains(name);
+                if (valueToken.isStructStart()) {
+                    parser.skipChildren();
+                    if (wanted) {
+                        fields.put(name, SinkValue.JsonFields.CONTAINER);
+                    }
+                } else if (wanted) {
+                    fields.put(name, scalar(parser, valueToken));
+                }
+            }
+            if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                throw new InvalidRecordException("value is not one JSON object (content after its end)");
+            }
+        } catch (IOException e) {
+            throw new InvalidRecordException("value is not JSON: " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        return new SinkValue.JsonFields(value, fields);
+    }
+
+    private static Object scalar(JsonParser parser, JsonToken token) throws IOException {
+        return switch (token) {
+            case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? parser.getText() : parser.getLongValue();
+            case VALUE_NUMBER_FLOAT -> parser.getDoubleValue();
+            case VALUE_TRUE, VALUE_FALSE -> parser.getBooleanValue();
+            case VALUE_NULL -> null;
+            default -> parser.getText();
+        };
     }
 
     private SinkValue decodeAvro(byte[] value) {

@@ -40,13 +40,30 @@ public final class EventTimePartitioner {
         this.format = DateTimeFormatter.ofPattern(granularity.pattern).withZone(zone);
     }
 
+    /** The last partition asked for: records mostly come in time order, so formatting is rarely needed. */
+    private record Bucket(long start, long end, String name) {
+    }
+
+    private volatile Bucket last = new Bucket(0, 0, "");
+
     public String partitionOf(long epochMs) {
-        return format.format(Instant.ofEpochMilli(epochMs));
+        return bucketOf(epochMs).name();
     }
 
     /** The first instant after the time partition holding {@code epochMs}. */
     public long endOf(long epochMs) {
+        return bucketOf(epochMs).end();
+    }
+
+    private Bucket bucketOf(long epochMs) {
+        Bucket bucket = last;
+        if (epochMs >= bucket.start() && epochMs < bucket.end()) {
+            return bucket;
+        }
         ZonedDateTime start = Instant.ofEpochMilli(epochMs).atZone(zone).truncatedTo(granularity.unit);
-        return start.plus(1, granularity.unit).toInstant().toEpochMilli();
+        bucket = new Bucket(start.toInstant().toEpochMilli(), start.plus(1, granularity.unit).toInstant().toEpochMilli(),
+                format.format(start));
+        last = bucket;
+        return bucket;
     }
 }

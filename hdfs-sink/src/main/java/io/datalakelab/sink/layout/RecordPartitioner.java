@@ -61,6 +61,15 @@ public final class RecordPartitioner {
         return dirs.append(time.partitionOf(epochMs)).toString();
     }
 
+    /** The value fields this partitioner reads. */
+    public java.util.Set<String> fieldsRead() {
+        java.util.Set<String> read = new java.util.HashSet<>(fields);
+        if (timeSource == TimeSource.EVENT_TIME) {
+            read.add(eventTimeField);
+        }
+        return read;
+    }
+
     public EventTimePartitioner time() {
         return time;
     }
