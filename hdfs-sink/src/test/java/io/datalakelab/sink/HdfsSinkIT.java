@@ -274,7 +274,8 @@ class HdfsSinkIT {
         java.util.concurrent.atomic.AtomicInteger batches = new java.util.concurrent.atomic.AtomicInteger();
         CompletableFuture<Void> producing = CompletableFuture.runAsync(() -> {
             try {
-                while (keepProducing.get() && batches.get() < 60) {
+                // The bound only guards against a test that never stops it; the flow must outlast the rebalance.
+                while (keepProducing.get() && batches.get() < 1_000) {
                     TestReadings.send(kafka.bootstrapServers(), topic, "site-s" + batches.get(), 9, 500, System.currentTimeMillis());
                     batches.incrementAndGet();
                 }
