@@ -357,6 +357,15 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         PartitionBatch writer = writers.computeIfAbsent(tp,
                 k -> new PartitionBatch(fs, layout, k.topic(), k.partition(), config.fileFormat()));
+        if (record.value() == null && record.key() != null) {
+            // A tombstone (after a change-capture delete) only tells compaction to forget a key; the delete
+            // event before it is what lands. Counted, and covered by the batch's range like a dead letter.
+            metrics.tombstone(record.topic());
+            if (writer.isOpen()) {
+                writer.skip(record.offset());
+            }
+            return;
+        }
         long placedAt;
         String dirs;
         Object prepared;

@@ -16,7 +16,7 @@ import picocli.CommandLine.Mixin;
 
 /** {@code hdfs-sink}: runs the sink until SIGTERM/SIGINT, then commits its open files and exits. */
 @Command(name = "hdfs-sink", mixinStandardHelpOptions = true,
-        description = "Consumes Kafka topics and lands them in HDFS, exactly once, as dt=/hr= partitioned JSON-lines files.")
+        description = "Consumes Kafka topics and lands them in HDFS, exactly once, as Hive-partitioned JSON-lines, Avro or Parquet files.")
 public final class HdfsSinkCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(HdfsSinkCommand.class);

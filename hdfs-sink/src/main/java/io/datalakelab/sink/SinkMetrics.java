@@ -82,6 +82,11 @@ final class SinkMetrics {
                 .register(registry).increment(records);
     }
 
+    void tombstone(String topic) {
+        Counter.builder("sink.tombstones.skipped").tag("topic", topic)
+                .description("records with a key and a null value (deletes for compaction), which carry nothing to land").register(registry).increment();
+    }
+
     void deadLettered(String topic) {
         Counter.builder("sink.records.dead.lettered").tag("topic", topic).register(registry).increment();
     }

@@ -568,6 +568,7 @@ class HdfsSinkIT {
         String topic = "with-bad";
         createTopic(topic, 1);
         try (KafkaProducer<String, byte[]> producer = TestReadings.producer(kafka.bootstrapServers())) {
+            producer.send(new ProducerRecord<>(topic, "deleted-key", (byte[]) null)).get(); // a tombstone: skipped, not dead-lettered
             producer.send(new ProducerRecord<>(topic, "x", "not json at all".getBytes(StandardCharsets.UTF_8))).get();
             producer.send(new ProducerRecord<>(topic, "y", "{\"deviceId\":\"y\"}".getBytes(StandardCharsets.UTF_8))).get();
         }
@@ -583,9 +584,9 @@ class HdfsSinkIT {
 
         List<ConsumerRecord<byte[], byte[]>> dead = readAll(topic + ".dlq", 2, Duration.ofSeconds(30));
         assertThat(dead).hasSize(2);
-        assertThat(header(dead.get(0), DeadLetterQueue.HEADER_OFFSET)).isEqualTo("0");
+        assertThat(header(dead.get(0), DeadLetterQueue.HEADER_OFFSET)).isEqualTo("1");
         assertThat(header(dead.get(0), DeadLetterQueue.HEADER_REASON)).contains("not JSON");
-        assertThat(header(dead.get(1), DeadLetterQueue.HEADER_OFFSET)).isEqualTo("1");
+        assertThat(header(dead.get(1), DeadLetterQueue.HEADER_OFFSET)).isEqualTo("2");
         assertThat(header(dead.get(1), DeadLetterQueue.HEADER_REASON)).contains("eventTime");
         assertThat(header(dead.get(1), DeadLetterQueue.HEADER_TOPIC)).isEqualTo(topic);
         assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("not json at all");
