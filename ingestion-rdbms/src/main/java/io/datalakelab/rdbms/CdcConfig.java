@@ -1,0 +1,124 @@
+package io.datalakelab.rdbms;
+
+import static io.datalakelab.core.config.ConfigRule.atLeast;
+import static io.datalakelab.core.config.ConfigRule.nonBlank;
+
+import io.datalakelab.core.config.ConfigException;
+import io.datalakelab.core.config.ConfigKey;
+import io.datalakelab.core.config.ConfigRule;
+import io.datalakelab.core.config.ConfigSpec;
+import io.datalakelab.core.config.ConfigType;
+import io.datalakelab.core.config.ConfigValues;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** The change-capture service's configuration, declared once: keys, defaults, rules and meaning. */
+public record CdcConfig(String bootstrapServers, String host, int port, String user, String password, String serverName,
+                        long serverId, List<String> databases, List<Pattern> tablesInclude, List<Pattern> tablesExclude,
+                        List<String> columnsExclude, List<String> columnsMask, SnapshotMode snapshotMode, int snapshotFetchSize,
+                        String offsetsTopic, int topicPartitions, short topicReplication, Duration connectTimeout,
+                        String healthHost, int healthPort, Map<String, String> producerOverrides) {
+
+    /** When the service reads the tables' current rows before it streams the binlog. */
+    public enum SnapshotMode {
+        /** Snapshot once, when no position is stored yet; then stream from the snapshot's position. */
+        INITIAL,
+        /** Never snapshot: stream from the current end of the binlog when no position is stored. */
+        NEVER,
+        /** As initial, and also when the stored position was purged from the server. */
+        WHEN_NEEDED,
+        /** Record the tables' schemas and the binlog position, emit no rows, then stream. */
+        SCHEMA_ONLY
+    }
+
+    public static final ConfigSpec SPEC = new ConfigSpec("ingestion-rdbms", "CDC_").passThrough("kafka.producer.");
+
+    static final ConfigKey<String> BOOTSTRAP_SERVERS = SPEC.define(ConfigKey.of("bootstrap.servers", ConfigType.STRING,
+            "localhost:9092", nonBlank(), "Kafka brokers, host:port comma separated."));
+    static final ConfigKey<String> HOST = SPEC.define(ConfigKey.of("database.host", ConfigType.STRING,
+            "127.0.0.1", nonBlank(), "MySQL/MariaDB host."));
+    static final ConfigKey<Integer> PORT = SPEC.define(ConfigKey.of("database.port", ConfigType.INT,
+            3306, ConfigRule.between(1, 65535), "MySQL/MariaDB port."));
+    static final ConfigKey<String> USER = SPEC.define(ConfigKey.of("database.user", ConfigType.STRING,
+            "root", nonBlank(), "User with REPLICATION SLAVE, REPLICATION CLIENT, SELECT (and BINLOG MONITOR on MariaDB)."));
+    static final ConfigKey<String> PASSWORD = SPEC.define(ConfigKey.of("database.password", ConfigType.STRING,
+            "", "Password of database.user (prefer the CDC_DATABASE_PASSWORD environment variable)."));
+    static final ConfigKey<String> SERVER_NAME = SPEC.define(ConfigKey.of("server.name", ConfigType.STRING,
+            "lab", new ConfigRule<>("letters, digits, '_' or '-'", s -> s.matches("[A-Za-z0-9_-]+")),
+            "Logical name of the source; the second part of every topic name rdbms.<server>.<db>.<table>."));
+    static final ConfigKey<Long> SERVER_ID = SPEC.define(ConfigKey.of("server.id", ConfigType.LONG,
+            5400L, atLeast(1L), "The replica server_id this service uses to read the binlog; unique among the source's replicas."));
+    static final ConfigKey<List<String>> DATABASES = SPEC.define(ConfigKey.of("databases.include", ConfigType.LIST,
+            List.of(), "Databases to capture; empty means every database but mysql, sys, information_schema and performance_schema."));
+    static final ConfigKey<List<String>> TABLES_INCLUDE = SPEC.define(ConfigKey.of("tables.include", ConfigType.LIST,
+            List.of(), "Regular expressions over db.table; when set, only matching tables are captured."));
+    static final ConfigKey<List<String>> TABLES_EXCLUDE = SPEC.define(ConfigKey.of("tables.exclude", ConfigType.LIST,
+            List.of(), "Regular expressions over db.table; matching tables are never captured."));
+    static final ConfigKey<List<String>> COLUMNS_EXCLUDE = SPEC.define(ConfigKey.of("columns.exclude", ConfigType.LIST,
+            List.of(), "Columns left out of every event, as db.table.column."));
+    static final ConfigKey<List<String>> COLUMNS_MASK = SPEC.define(ConfigKey.of("columns.mask", ConfigType.LIST,
+            List.of(), "Columns whose non-null values are replaced by ****, as db.table.column."));
+    static final ConfigKey<SnapshotMode> SNAPSHOT_MODE = SPEC.define(ConfigKey.of("snapshot.mode", ConfigType.enumOf(SnapshotMode.class),
+            SnapshotMode.INITIAL, "initial, never, when_needed or schema_only (see the README)."));
+    static final ConfigKey<Integer> SNAPSHOT_FETCH_SIZE = SPEC.define(ConfigKey.of("snapshot.fetch.size", ConfigType.INT,
+            10_000, atLeast(1), "Rows per Kafka transaction (and progress line) while snapshotting a table."));
+    static final ConfigKey<String> OFFSETS_TOPIC = SPEC.define(ConfigKey.of("offsets.topic", ConfigType.STRING,
+            "", "Compacted topic holding the stored binlog position; empty means rdbms.<server>.offsets."));
+    static final ConfigKey<Integer> TOPIC_PARTITIONS = SPEC.define(ConfigKey.of("topic.partitions", ConfigType.INT,
+            3, atLeast(1), "Partitions of the change-event topics the service creates (records are keyed by primary key)."));
+    static final ConfigKey<Integer> TOPIC_REPLICATION = SPEC.define(ConfigKey.of("topic.replication", ConfigType.INT,
+            3, atLeast(1), "Replication factor of the topics the service creates (capped at the number of brokers)."));
+    static final ConfigKey<Duration> CONNECT_TIMEOUT = SPEC.define(ConfigKey.of("database.connect.timeout", ConfigType.DURATION,
+            Duration.ofSeconds(10), ConfigRule.positiveDuration(), "How long to wait for the database to answer a connection."));
+
+    static final ConfigKey<String> HEALTH_HOST = SPEC.define(ConfigKey.of("health.host", ConfigType.STRING,
+            "127.0.0.1", nonBlank(), "Address of the /health and /metrics endpoint."));
+    static final ConfigKey<Integer> HEALTH_PORT = SPEC.define(ConfigKey.of("health.port", ConfigType.INT,
+            8082, ConfigRule.between(-1, 65535), "Port of the /health and /metrics endpoint; 0 picks a free one, -1 turns it off."));
+
+    public static CdcConfig from(ConfigValues values) {
+        String server = values.get(SERVER_NAME);
+        String offsets = values.get(OFFSETS_TOPIC).isBlank() ? "rdbms." + server + ".offsets" : values.get(OFFSETS_TOPIC);
+        return new CdcConfig(values.get(BOOTSTRAP_SERVERS), values.get(HOST), values.get(PORT), values.get(USER), values.get(PASSWORD),
+                server, values.get(SERVER_ID), values.get(DATABASES), patterns(TABLES_INCLUDE, values.get(TABLES_INCLUDE)),
+                patterns(TABLES_EXCLUDE, values.get(TABLES_EXCLUDE)), values.get(COLUMNS_EXCLUDE), values.get(COLUMNS_MASK),
+                values.get(SNAPSHOT_MODE), values.get(SNAPSHOT_FETCH_SIZE), offsets, values.get(TOPIC_PARTITIONS),
+                values.get(TOPIC_REPLICATION).shortValue(), values.get(CONNECT_TIMEOUT), values.get(HEALTH_HOST), values.get(HEALTH_PORT),
+                values.withPrefix("kafka.producer."));
+    }
+
+    private static List<Pattern> patterns(ConfigKey<List<String>> key, List<String> regexes) {
+        return regexes.stream().map(regex -> {
+            try {
+                return Pattern.compile(regex);
+            } catch (PatternSyntaxException e) {
+                throw new ConfigException(key.name(), "config key '" + key.name() + "': '" + regex + "' is not a regular expression: "
+                        + e.getDescription());
+            }
+        }).toList();
+    }
+
+    /** Whether changes of {@code db.table} are captured. */
+    public boolean captures(String database, String table) {
+        if (Set.of("mysql", "sys", "information_schema", "performance_schema").contains(database.toLowerCase(java.util.Locale.ROOT))) {
+            return false;
+        }
+        if (!databases.isEmpty() && !databases.contains(database)) {
+            return false;
+        }
+        String name = database + "." + table;
+        if (!tablesInclude.isEmpty() && tablesInclude.stream().noneMatch(p -> p.matcher(name).matches())) {
+            return false;
+        }
+        return tablesExclude.stream().noneMatch(p -> p.matcher(name).matches());
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:mysql://" + host + ":" + port + "/?allowPublicKeyRetrieval=true&useSSL=false&connectTimeout="
+                + connectTimeout.toMillis() + "&useCursorFetch=true&zeroDateTimeBehavior=CONVERT_TO_NULL";
+    }
+}

@@ -1,0 +1,194 @@
+package io.datalakelab.rdbms;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datalakelab.core.topic.TopicProvisioner;
+import io.datalakelab.core.topic.TopicSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes change events and the binlog position after them in one Kafka transaction, so that what Kafka
+ * readers see (with {@code isolation.level=read_committed}) and the position the service resumes from always
+ * agree: a transaction is in Kafka with its position, or neither is. The position lives in a compacted
+ * one-partition topic, keyed by the server name. The transactional id is fixed per server, so a second
+ * instance fences the first instead of both writing.
+ */
+public final class ChangePublisher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChangePublisher.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CdcConfig config;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Admin admin;
+    private final Set<String> knownTopics = new HashSet<>();
+    private final byte[] positionKey;
+    private final String deadLetterTopic;
+    private final String schemaChangeTopic;
+    private long deadLettered;
+    /** Dead letters go out with the next transaction, so they are as durable as the position that passes them. */
+    private final List<ProducerRecord<byte[], byte[]>> pendingDeadLetters = new java.util.ArrayList<>();
+
+    public ChangePublisher(CdcConfig config) {
+        this.config = config;
+        this.positionKey = config.serverName().getBytes(StandardCharsets.UTF_8);
+        this.deadLetterTopic = "rdbms." + config.serverName() + ".dlq";
+        this.schemaChangeTopic = "rdbms." + config.serverName() + ".schema-changes";
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "ingestion-rdbms-" + config.serverName());
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.putAll(config.producerOverrides());
+        this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    void initTransactions() throws Exception {
+        ensureTopic(config.offsetsTopic(), 1, true);
+        ensureTopic(deadLetterTopic, 1, false);
+        ensureTopic(schemaChangeTopic, 1, false);
+        producer.initTransactions();
+    }
+
+    /** The position stored by the last committed transaction, read to the end of the offsets topic. */
+    Optional<BinlogPosition> storedPosition() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        byte[] last = null;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(config.offsetsTopic(), 0);
+            consumer.assign(List.of(partition));
+            consumer.seekToBeginning(List.of(partition));
+            long end = consumer.endOffsets(List.of(partition)).get(partition);
+            while (consumer.position(partition) < end) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    if (java.util.Arrays.equals(record.key(), positionKey)) {
+                        last = record.value();
+                    }
+                }
+            }
+        }
+        return last == null ? Optional.empty() : Optional.of(BinlogPosition.fromJson(last));
+    }
+
+    /** Sends {@code changes} and the position after them in one Kafka transaction. */
+    void publish(List<ChangeEvents.Change> changes, BinlogPosition after) {
+        for (ChangeEvents.Change change : changes) {
+            if (knownTopics.add(change.topic())) {
+                ensureTopic(change.topic(), config.topicPartitions(), false);
+            }
+        }
+        producer.beginTransaction();
+        try {
+            for (ChangeEvents.Change change : changes) {
+                producer.send(new ProducerRecord<>(change.topic(), change.key(), change.value()));
+            }
+            pendingDeadLetters.forEach(producer::send);
+            producer.send(new ProducerRecord<>(config.offsetsTopic(), positionKey, after.toJson()));
+            producer.commitTransaction();
+            pendingDeadLetters.clear();
+        } catch (RuntimeException e) {
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException abort) {
+                e.addSuppressed(abort);
+            }
+            throw e;
+        }
+    }
+
+    /** A DDL statement as an event of the schema-change topic. */
+    ChangeEvents.Change schemaChange(String database, String ddl, String file, long position) {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("server", config.serverName());
+        event.put("db", database);
+        event.put("ddl", ddl);
+        event.put("file", file);
+        event.put("pos", position);
+        event.put("ts_ms", System.currentTimeMillis());
+        try {
+            return new ChangeEvents.Change(schemaChangeTopic, database.getBytes(StandardCharsets.UTF_8), JSON.writeValueAsBytes(event));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * A binlog event the service cannot turn into change events: recorded (never dropped silently) in
+     * {@code rdbms.<server>.dlq} with the reason and its binlog position, in the transaction that moves the
+     * stored position past it.
+     */
+    void deadLetter(String reason, String file, long position) {
+        deadLettered++;
+        LOG.error("dead-lettered the binlog event at {}:{}: {}", file, position, reason);
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(deadLetterTopic, null, reason.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
+        record.headers().add("dlq.binlog.file", String.valueOf(file).getBytes(StandardCharsets.UTF_8));
+        record.headers().add("dlq.binlog.position", Long.toString(position).getBytes(StandardCharsets.UTF_8));
+        pendingDeadLetters.add(record);
+    }
+
+    public long deadLettered() {
+        return deadLettered;
+    }
+
+    private void ensureTopic(String topic, int partitions, boolean compacted) {
+        try {
+            int brokers = admin.describeCluster().nodes().get().size();
+            short rf = (short) Math.min(config.topicReplication(), brokers);
+            if (compacted) {
+                NewTopic offsets = new NewTopic(topic, 1, rf).configs(Map.of("cleanup.policy", "compact",
+                        "min.insync.replicas", Integer.toString(Math.min(2, rf))));
+                try {
+                    admin.createTopics(List.of(offsets)).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            new TopicProvisioner(admin).ensure(new TopicSpec(topic, partitions, rf, Math.min(2, rf), TopicSpec.DEFAULT_RETENTION));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating " + topic, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+        admin.close();
+    }
+}

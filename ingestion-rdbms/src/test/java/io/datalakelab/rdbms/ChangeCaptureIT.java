@@ -1,0 +1,322 @@
+package io.datalakelab.rdbms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datalakelab.testkit.Await;
+import io.datalakelab.testkit.Database;
+import io.datalakelab.testkit.KafkaCluster;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Change capture against a real MariaDB (ROW binlog) and a real KRaft broker, started once for the class. */
+class ChangeCaptureIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static KafkaCluster kafka;
+    private static Database database;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = new KafkaCluster().withBrokers(1).start();
+        database = new Database().start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (database != null) {
+            database.close();
+        }
+    }
+
+    private static CdcConfig config(String server, String databaseName, String... extra) {
+        List<String> settings = new ArrayList<>(List.of("bootstrap.servers=" + kafka.bootstrapServers(), "database.port=" + database.port(),
+                "server.name=" + server, "databases.include=" + databaseName, "topic.replication=1", "topic.partitions=2"));
+        settings.addAll(List.of(extra));
+        return CdcConfig.from(CdcConfig.SPEC.load(null, Map.of(), settings));
+    }
+
+    private static void sql(String... statements) throws Exception {
+        try (Connection connection = database.connect(""); Statement sql = connection.createStatement()) {
+            for (String statement : statements) {
+                sql.execute(statement);
+            }
+        }
+    }
+
+    /** Runs a capture in its own thread until closed; fails the test if it stopped with an error. */
+    private static final class Running implements AutoCloseable {
+        final ChangeCapture capture;
+        final Thread thread;
+
+        Running(CdcConfig config) throws Exception {
+            capture = new ChangeCapture(config);
+            thread = new Thread(capture, "capture");
+            thread.start();
+        }
+
+        /** Polls {@code condition}, failing at once with the capture's own error if it stopped. */
+        void await(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
+            Await.until(what, Duration.ofSeconds(60), () -> {
+                if (capture.failure().isPresent()) {
+                    throw new AssertionError("the capture failed: " + capture.failure().get(), capture.failure().get());
+                }
+                return condition.call();
+            });
+        }
+
+        @Override
+        public void close() throws Exception {
+            capture.close();
+            thread.join(30_000);
+            assertThat(capture.failure()).as("the capture's failure").isEmpty();
+        }
+    }
+
+    /** Every committed record of {@code topic}, read until {@code expected} have come (or the deadline). */
+    private static List<ConsumerRecord<byte[], byte[]>> read(String topic, int expected) throws Exception {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic + "-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            Await.until(expected + " records in " + topic, Duration.ofSeconds(60), () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+                return out.size() >= expected;
+            });
+            consumer.poll(Duration.ofMillis(500)).forEach(out::add); // nothing more should come
+        }
+        out.sort(java.util.Comparator.comparingInt(ConsumerRecord<byte[], byte[]>::partition).thenComparingLong(ConsumerRecord::offset));
+        return out;
+    }
+
+    private static JsonNode value(ConsumerRecord<byte[], byte[]> record) throws Exception {
+        return record.value() == null ? null : JSON.readTree(record.value());
+    }
+
+    @Test
+    void everyOperationAndColumnTypeArrivesInTheEnvelopeTheSameFromSnapshotAndBinlog() throws Exception {
+        sql("CREATE DATABASE types_db", "CREATE TABLE types_db.t ("
+                + "id INT UNSIGNED PRIMARY KEY, ti TINYINT, tu TINYINT UNSIGNED, iu INT UNSIGNED, bi BIGINT, bu BIGINT UNSIGNED, "
+                + "de DECIMAL(10,2), fl FLOAT, db DOUBLE, d DATE, t TIME(3), dt DATETIME(6), ts TIMESTAMP(3) NULL, y YEAR, "
+                + "c CHAR(3), vc VARCHAR(20), tx TEXT, bl BLOB, vb VARBINARY(4), e ENUM('new','paid'), s SET('a','b','c'), "
+                + "b BIT(5), j JSON, n VARCHAR(5) NULL, secret VARCHAR(10), hidden VARCHAR(10)) CHARACTER SET utf8mb4");
+        String values = "-5, 255, 4294967295, -9000000000, 18446744073709551615, 12.50, 1.5, 2.25, '2026-11-23', '10:15:30.5', "
+                + "'2026-11-23 10:15:30.123456', '2026-11-23 10:15:30.5', 2026, 'abc', 'olá', 'texto ção', X'00FF10', X'CAFE', 'paid', 'a,c', "
+                + "b'10101', '{\"k\": [1, 2]}', NULL, 'pin-1234', 'invisible'";
+        sql("SET time_zone = '+00:00'", "INSERT INTO types_db.t VALUES (1, " + values + ")");
+
+        try (Running running = new Running(config("types", "types_db", "columns.mask=types_db.t.secret", "columns.exclude=types_db.t.hidden"))) {
+            running.await("the snapshot stored its position", () -> running.capture.committedPosition().isPresent());
+            sql("SET time_zone = '+00:00'", "INSERT INTO types_db.t VALUES (2, " + values + ")",
+                    "UPDATE types_db.t SET vc = 'mudou', tu = 0 WHERE id = 2", "DELETE FROM types_db.t WHERE id = 2");
+            List<ConsumerRecord<byte[], byte[]>> records = read("rdbms.types.types_db.t", 5);
+
+            assertThat(records).hasSize(5);
+            Map<String, List<JsonNode>> byOp = new HashMap<>();
+            ConsumerRecord<byte[], byte[]> tombstone = null;
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                JsonNode event = value(record);
+                if (event == null) {
+                    tombstone = record;
+                } else {
+                    byOp.computeIfAbsent(event.get("op").asText(), k -> new ArrayList<>()).add(event);
+                }
+            }
+            JsonNode snapshot = byOp.get("r").get(0);
+            JsonNode insert = byOp.get("c").get(0);
+            JsonNode update = byOp.get("u").get(0);
+            JsonNode delete = byOp.get("d").get(0);
+
+            JsonNode row = insert.get("after");
+            assertThat(row.get("id").asLong()).isEqualTo(2);
+            assertThat(row.get("ti").asLong()).isEqualTo(-5);
+            assertThat(row.get("tu").asLong()).isEqualTo(255);
+            assertThat(row.get("iu").asLong()).isEqualTo(4_294_967_295L);
+            assertThat(row.get("bi").asLong()).isEqualTo(-9_000_000_000L);
+            assertThat(row.get("bu").asText()).isEqualTo("18446744073709551615");
+            assertThat(row.get("de").asText()).isEqualTo("12.50");
+            assertThat(row.get("fl").asDouble()).isEqualTo(1.5);
+            assertThat(row.get("db").asDouble()).isEqualTo(2.25);
+            assertThat(row.get("d").asText()).isEqualTo("2026-11-23");
+            assertThat(row.get("t").asText()).isEqualTo("10:15:30.5");
+            assertThat(row.get("dt").asText()).isEqualTo("2026-11-23T10:15:30.123456");
+            assertThat(row.get("ts").asText()).isEqualTo("2026-11-23T10:15:30.5Z");
+            assertThat(row.get("y").asInt()).isEqualTo(2026);
+            assertThat(row.get("c").asText()).isEqualTo("abc");
+            assertThat(row.get("vc").asText()).isEqualTo("olá");
+            assertThat(row.get("tx").asText()).isEqualTo("texto ção");
+            assertThat(row.get("bl").asText()).isEqualTo("AP8Q");
+            assertThat(row.get("vb").asText()).isEqualTo("yv4=");
+            assertThat(row.get("e").asText()).isEqualTo("paid");
+            assertThat(row.get("s").asText()).isEqualTo("a,c");
+            assertThat(row.get("b").asLong()).isEqualTo(21);
+            assertThat(JSON.readTree(row.get("j").asText()).get("k").get(1).asInt()).isEqualTo(2);
+            assertThat(row.get("n").isNull()).isTrue();
+            assertThat(row.get("secret").asText()).isEqualTo("****");
+            assertThat(row.has("hidden")).isFalse();
+
+            // The snapshot read and the binlog decode the same row to the same JSON.
+            com.fasterxml.jackson.databind.node.ObjectNode snapshotRow = snapshot.get("after").deepCopy();
+            snapshotRow.put("id", 2);
+            assertThat(snapshotRow).isEqualTo(row);
+            assertThat(snapshot.get("source").get("snapshot").asBoolean()).isTrue();
+            assertThat(insert.get("source").get("snapshot").asBoolean()).isFalse();
+            assertThat(insert.get("source").get("file").asText()).isNotBlank();
+            assertThat(insert.get("source").get("table").asText()).isEqualTo("t");
+
+            assertThat(update.get("before").get("vc").asText()).isEqualTo("olá");
+            assertThat(update.get("after").get("vc").asText()).isEqualTo("mudou");
+            assertThat(update.get("after").get("tu").asLong()).isZero();
+            assertThat(delete.get("before").get("id").asLong()).isEqualTo(2);
+            assertThat(delete.get("after").isNull()).isTrue();
+            assertThat(tombstone).isNotNull();
+            assertThat(new String(tombstone.key(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":2}");
+            assertThat(records.get(records.indexOf(tombstone) - 1).key()).as("the tombstone follows its delete").isEqualTo(tombstone.key());
+        }
+    }
+
+    @Test
+    void snapshotHandoverAndRestartsUnderConcurrentWritesNeitherSkipNorRepeatACommittedChange() throws Exception {
+        sql("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY AUTO_INCREMENT, amount INT NOT NULL)");
+        AtomicBoolean writing = new AtomicBoolean(true);
+        CompletableFuture<Integer> writer = CompletableFuture.supplyAsync(() -> {
+            int statements = 0;
+            try (Connection connection = database.connect("shop"); Statement sql = connection.createStatement()) {
+                java.util.Random random = new java.util.Random(7);
+                while (writing.get() || statements < 600) {
+                    // Each update adds exactly one, so every row's history is 0, 1, 2, ... with nothing missing or twice.
+                    if (statements % 3 == 0 || statements < 50) {
+                        sql.execute("INSERT INTO orders (amount) VALUES (0)");
+                    } else {
+                        sql.execute("UPDATE orders SET amount = amount + 1 WHERE id = " + (1 + random.nextInt(40)));
+                    }
+                    statements++;
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return statements;
+        });
+        Await.until("rows before the snapshot", Duration.ofSeconds(30), () -> countRows() >= 50);
+        CdcConfig config = config("shop", "shop");
+        for (int run = 0; run < 3; run++) {
+            try (Running running = new Running(config)) {
+                long before = running.capture.changesPublished();
+                running.await("changes streamed in run " + run, () -> running.capture.changesPublished() > before + 100);
+            }
+        }
+        writing.set(false);
+        writer.get();
+        Map<Integer, Integer> table = new TreeMap<>();
+        try (Connection connection = database.connect("shop"); Statement sql = connection.createStatement();
+             ResultSet rows = sql.executeQuery("SELECT id, amount FROM orders")) {
+            while (rows.next()) {
+                table.put(rows.getInt(1), rows.getInt(2));
+            }
+        }
+        long updates = table.values().stream().mapToLong(Integer::longValue).sum();
+        try (Running ignored = new Running(config)) {
+            // Replay: per key, every event's amount must be the previous one plus one (r or c starts the history).
+            Map<Integer, Integer> replayed = new TreeMap<>();
+            List<String> problems = new ArrayList<>();
+            Await.until("the topic replays to the table", Duration.ofSeconds(90), () -> {
+                replayed.clear();
+                problems.clear();
+                for (ConsumerRecord<byte[], byte[]> record : readAllNow("rdbms.shop.shop.orders")) {
+                    JsonNode event = value(record);
+                    if (event == null) {
+                        continue;
+                    }
+                    int id = event.get("after").get("id").asInt();
+                    int amount = event.get("after").get("amount").asInt();
+                    Integer previous = replayed.put(id, amount);
+                    String op = event.get("op").asText();
+                    if (op.equals("u") && (previous == null || amount != previous + 1)) {
+                        problems.add("order " + id + ": " + previous + " then " + amount);
+                    }
+                    if (!op.equals("u") && previous != null) {
+                        problems.add("order " + id + " created twice (" + op + ")");
+                    }
+                }
+                return replayed.equals(table);
+            });
+            assertThat(problems).isEmpty();
+            assertThat(table).hasSizeGreaterThan(150);
+            assertThat(updates).isGreaterThan(300);
+        }
+    }
+
+    private static long countRows() throws Exception {
+        try (Connection connection = database.connect("shop"); Statement sql = connection.createStatement();
+             ResultSet rows = sql.executeQuery("SELECT COUNT(*) FROM orders")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readAllNow(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(info -> new org.apache.kafka.common.TopicPartition(topic, info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void anAlterInTheMiddleOfTheStreamDecodesRowsBeforeAndAfterAndIsPublished() throws Exception {
+        sql("CREATE DATABASE ddl_db", "CREATE TABLE ddl_db.items (id INT PRIMARY KEY, name VARCHAR(10))");
+        try (Running running = new Running(config("ddl", "ddl_db", "snapshot.mode=never"))) {
+            running.await("streaming started", () -> running.capture.committedPosition().isPresent());
+            sql("INSERT INTO ddl_db.items VALUES (1, 'before')",
+                    "ALTER TABLE ddl_db.items ADD COLUMN price DECIMAL(6,2) NOT NULL DEFAULT 0.00",
+                    "INSERT INTO ddl_db.items VALUES (2, 'after', 9.99)");
+            List<ConsumerRecord<byte[], byte[]>> records = read("rdbms.ddl.ddl_db.items", 2);
+            Map<Integer, JsonNode> byId = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                JsonNode after = value(record).get("after");
+                byId.put(after.get("id").asInt(), after);
+            }
+            assertThat(byId.get(1).get("name").asText()).isEqualTo("before");
+            assertThat(byId.get(1).has("price")).isFalse();
+            assertThat(byId.get(2).get("price").asText()).isEqualTo("9.99");
+            List<ConsumerRecord<byte[], byte[]>> ddl = read("rdbms.ddl.schema-changes", 1);
+            assertThat(value(ddl.get(0)).get("ddl").asText()).startsWith("ALTER TABLE");
+        }
+    }
+}
