@@ -139,7 +139,11 @@ public final class HdfsSink implements Runnable, AutoCloseable {
      */
     @Override
     public void run() {
-        consumer.subscribe(config.topics(), new Rebalance());
+        if (config.topicsRegex().isPresent()) {
+            consumer.subscribe(config.topicsRegex().get(), new Rebalance());
+        } else {
+            consumer.subscribe(config.topics(), new Rebalance());
+        }
         try {
             while (running) {
                 checkRetentionWhenDue();
@@ -388,6 +392,10 @@ public final class HdfsSink implements Runnable, AutoCloseable {
                 commit(tp, writer);
             }
             int size = record.serializedValueSize();
+            Long firstUncovered = landedNext.get(tp);
+            if (firstUncovered != null && firstUncovered < record.offset()) {
+                writer.openAt(firstUncovered, System.currentTimeMillis());
+            }
             writer.append(dirs, prepared, size, record.offset(), record.timestamp(), placedAt, System.currentTimeMillis());
             latestPlacedAt.merge(tp, placedAt, Math::max);
             if (config.successMarkers()) {
@@ -416,10 +424,16 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         commitFiles(due);
     }
 
+    /**
+     * Commits the open files of {@code partitions}. Called only once every record fetched so far has been
+     * handled, so each batch's range is first stretched to just before the consumer's position: offsets there
+     * held transaction markers or aborted records, which the consumer never returns and nothing needs to land.
+     */
     private void commitFiles(Collection<TopicPartition> partitions) {
         for (TopicPartition tp : partitions) {
             PartitionBatch writer = writers.get(tp);
             if (writer != null && writer.isOpen()) {
+                writer.skip(consumer.position(tp) - 1);
                 try {
                     commit(tp, writer);
                 } catch (IOException e) {

@@ -64,7 +64,8 @@ public final class HdfsSinkCommand implements Callable<Integer> {
                     Thread.currentThread().interrupt();
                 }
             }, "hdfs-sink-shutdown"));
-            LOG.info("landing {} from {} into {}{}", config.topics(), config.bootstrapServers(), config.hdfsUri(), config.hdfsRoot());
+            LOG.info("landing {} from {} into {}{}", config.topicsRegex().map(p -> "topics matching " + p).orElse(String.valueOf(config.topics())),
+                    config.bootstrapServers(), config.hdfsUri(), config.hdfsRoot());
             try {
                 sink.run();
             } finally {

@@ -38,7 +38,7 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
                          boolean successMarkers, Duration allowedLateness,
                          Map<String, String> consumerOverrides, Map<String, String> producerOverrides,
                          Map<String, String> hadoopOverrides, FileFormat fileFormat, ValueDecoder.ValueFormat valueFormat,
-                         Schema valueSchema) {
+                         Schema valueSchema, Optional<java.util.regex.Pattern> topicsRegex) {
 
     public static final ConfigSpec SPEC = new ConfigSpec("hdfs-sink", "SINK_")
             .passThrough("kafka.consumer.").passThrough("kafka.producer.").passThrough("hadoop.");
@@ -47,6 +47,9 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
             "localhost:9092", nonBlank(), "Kafka brokers to consume from, host:port comma separated."));
     static final ConfigKey<List<String>> TOPICS = SPEC.define(ConfigKey.of("topics", ConfigType.LIST,
             List.of(Topics.SENSOR_READINGS), nonEmptyList(), "Topics to land in HDFS."));
+    static final ConfigKey<String> TOPICS_REGEX = SPEC.define(ConfigKey.of("topics.regex", ConfigType.STRING, "",
+            new ConfigRule<>("a Java regular expression", SinkConfig::isRegex),
+            "When set, land every topic whose whole name matches it (new ones included, at the consumer's next metadata refresh) instead of topics."));
     static final ConfigKey<String> GROUP_ID = SPEC.define(ConfigKey.of("group.id", ConfigType.STRING,
             "hdfs-sink", nonBlank(), "Consumer group; instances with the same group share the partitions."));
     static final ConfigKey<String> HDFS_URI = SPEC.define(ConfigKey.of("hdfs.uri", ConfigType.STRING,
@@ -142,7 +145,17 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
                 values.get(PARTITION_TIME), values.get(PARTITION_GRANULARITY), values.get(PARTITION_FIELDS), values.get(FLUSH_BYTES),
                 values.get(ROTATE_SPAN), values.get(SUCCESS_MARKERS), values.get(ALLOWED_LATENESS),
                 values.withPrefix("kafka.consumer."), values.withPrefix("kafka.producer."), values.withPrefix("hadoop."),
-                fileFormat, values.get(VALUE_FORMAT), valueSchema);
+                fileFormat, values.get(VALUE_FORMAT), valueSchema,
+                values.get(TOPICS_REGEX).isEmpty() ? Optional.empty() : Optional.of(java.util.regex.Pattern.compile(values.get(TOPICS_REGEX))));
+    }
+
+    private static boolean isRegex(String regex) {
+        try {
+            java.util.regex.Pattern.compile(regex);
+            return true;
+        } catch (java.util.regex.PatternSyntaxException e) {
+            return false;
+        }
     }
 
     /** A shipped schema by name, or an .avsc file; a file that is missing or not a schema fails naming the key. */

@@ -6,6 +6,7 @@ import io.datalakelab.lab.component.DatabaseComponent;
 import io.datalakelab.lab.component.HdfsComponent;
 import io.datalakelab.lab.component.KafkaComponent;
 import io.datalakelab.lab.component.LabComponent;
+import io.datalakelab.lab.component.CdcComponent;
 import io.datalakelab.lab.component.SinkComponent;
 import io.datalakelab.lab.process.LabState;
 import io.datalakelab.lab.process.ManagedProcess;
@@ -33,6 +34,8 @@ public final class Lab {
     private final HdfsComponent hdfs;
     private final DatabaseComponent database;
     private final SinkComponent sink;
+    private final CdcComponent cdc;
+    private final SinkComponent rdbmsSink;
 
     public Lab(LabConfig config, Path stateDir) {
         this.config = config;
@@ -40,7 +43,9 @@ public final class Lab {
         this.kafka = new KafkaComponent(config, state);
         this.hdfs = new HdfsComponent(config, state);
         this.database = new DatabaseComponent(config, state);
-        this.sink = new SinkComponent(config, state, hdfs.replication());
+        this.sink = new SinkComponent(config, state, hdfs.replication(), SinkComponent.Flow.sensorReadings(config));
+        this.cdc = new CdcComponent(config, state, config.brokers());
+        this.rdbmsSink = new SinkComponent(config, state, hdfs.replication(), SinkComponent.Flow.changeEvents(config));
     }
 
     public LabConfig config() {
@@ -59,6 +64,19 @@ public final class Lab {
         return sink;
     }
 
+    public CdcComponent cdc() {
+        return cdc;
+    }
+
+    /** The sink that lands the change-event topics. */
+    public SinkComponent rdbmsSink() {
+        return rdbmsSink;
+    }
+
+    public DatabaseComponent database() {
+        return database;
+    }
+
     /** Kafka, HDFS and (unless turned off) the database: what {@code lab up} starts. */
     public List<LabComponent> infrastructure() {
         List<LabComponent> out = new ArrayList<>(List.of(kafka, hdfs));
@@ -71,6 +89,8 @@ public final class Lab {
     private List<LabComponent> everything() {
         List<LabComponent> out = new ArrayList<>(infrastructure());
         out.add(sink);
+        out.add(cdc);
+        out.add(rdbmsSink);
         return out;
     }
 
@@ -142,10 +162,12 @@ public final class Lab {
         }
     }
 
-    /** Stops the sink, then every broker at once (a lone last controller would wait for a quorum), then HDFS and the database. */
+    /** Stops the sinks and the change capture, then every broker at once (a lone last controller would wait for a quorum), then HDFS and the database. */
     public List<String> down(boolean purge, PrintStream progress) throws Exception {
         List<String> killed = new ArrayList<>();
         stopAll(sink.processes(), killed);
+        stopAll(rdbmsSink.processes(), killed);
+        stopAll(cdc.processes(), killed);
         stopAll(kafka.processes(), killed);
         stopAll(hdfs.processes(), killed);
         stopAll(database.processes(), killed);

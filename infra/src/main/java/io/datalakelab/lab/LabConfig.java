@@ -16,7 +16,8 @@ import java.util.List;
  */
 public record LabConfig(int brokers, List<Integer> kafkaClientPorts, List<Integer> kafkaControllerPorts, String kafkaHeap,
                         int dataNodes, int nameNodeRpcPort, int nameNodeHttpPort, List<Integer> dataNodePorts, String hdfsHeap,
-                        Database database, int databasePort, int sinkHealthPort, String sinkHeap, Duration readyTimeout) {
+                        Database database, int databasePort, int sinkHealthPort, String sinkHeap, Duration readyTimeout,
+                        int cdcHealthPort, String cdcHeap, int rdbmsSinkHealthPort) {
 
     /** Which MySQL-compatible server the lab runs. */
     public enum Database {
@@ -60,10 +61,18 @@ public record LabConfig(int brokers, List<Integer> kafkaClientPorts, List<Intege
     static final ConfigKey<Duration> READY_TIMEOUT = SPEC.define(ConfigKey.of("ready.timeout", ConfigType.DURATION,
             Duration.ofSeconds(120), ConfigRule.positiveDuration(), "How long `lab up` waits for every component to be ready."));
 
+    static final ConfigKey<Integer> CDC_HEALTH_PORT = SPEC.define(ConfigKey.of("cdc.health.port", ConfigType.INT, 8082, port(),
+            "Port of the change-capture service's /health and /metrics (`lab cdc`)."));
+    static final ConfigKey<String> CDC_HEAP = SPEC.define(ConfigKey.of("cdc.heap", ConfigType.STRING, "256m", heap(),
+            "Maximum heap of the change-capture JVM."));
+    static final ConfigKey<Integer> RDBMS_SINK_HEALTH_PORT = SPEC.define(ConfigKey.of("rdbms.sink.health.port", ConfigType.INT, 8083, port(),
+            "Port of /health and /metrics of the HDFS sink that lands the change-event topics (`lab cdc`)."));
+
     public static LabConfig from(ConfigValues v) {
         return new LabConfig(v.get(BROKERS), v.get(KAFKA_CLIENT_PORTS), v.get(KAFKA_CONTROLLER_PORTS), v.get(KAFKA_HEAP),
                 v.get(DATA_NODES), v.get(NAMENODE_RPC_PORT), v.get(NAMENODE_HTTP_PORT), v.get(DATANODE_PORTS), v.get(HDFS_HEAP),
-                v.get(DATABASE), v.get(DATABASE_PORT), v.get(SINK_HEALTH_PORT), v.get(SINK_HEAP), v.get(READY_TIMEOUT));
+                v.get(DATABASE), v.get(DATABASE_PORT), v.get(SINK_HEALTH_PORT), v.get(SINK_HEAP), v.get(READY_TIMEOUT),
+                v.get(CDC_HEALTH_PORT), v.get(CDC_HEAP), v.get(RDBMS_SINK_HEALTH_PORT));
     }
 
     public String bootstrapServers() {

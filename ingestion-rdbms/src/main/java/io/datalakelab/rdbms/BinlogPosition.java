@@ -41,6 +41,12 @@ public record BinlogPosition(String file, long position, boolean snapshotDone) {
         }
     }
 
+    /** True if this position is at or after {@code other} (binlog files are numbered in order). */
+    public boolean isAtOrAfter(BinlogPosition other) {
+        int files = file.compareTo(other.file);
+        return files > 0 || files == 0 && position >= other.position;
+    }
+
     @Override
     public String toString() {
         return file + ":" + position;

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The binlog is read as a replica would ({@code mysql-binlog-connector-java}). Row events are collected per
  * source transaction; when the transaction commits (its XID, or a {@code COMMIT} query), its change events and
- * the binlog position after it go to Kafka in one Kafka transaction ({@link ChangePublisher}). The position is
+ * the binlog position after it go to Kafka in one Kafka transaction ({@link ChangePublisher}), written by a
+ * publishing thread that takes every transaction read meanwhile into the same Kafka transaction. The position is
  * read back at start, so a restart neither skips nor repeats a committed change. Without a stored position the
  * tables are first snapshotted in a consistent read whose binlog position is where streaming begins.
  */
@@ -55,6 +56,17 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private volatile BinlogPosition committed;
     private volatile Exception failure;
+
+    /** A source transaction read to its commit (or a DDL statement): its records and the position after it. */
+    private record Committed(List<ChangeEvents.Change> changes, BinlogPosition after) {
+    }
+
+    /**
+     * Read transactions wait here for the publishing thread, which sends all that are waiting in one Kafka
+     * transaction: one at a time when the database is quiet (lowest latency), many together under load.
+     */
+    private final java.util.concurrent.BlockingQueue<Committed> toPublish = new java.util.concurrent.LinkedBlockingQueue<>(10_000);
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     /** The source transaction being read: its change records, not yet published. */
     private final List<ChangeEvents.Change> transaction = new ArrayList<>();
@@ -124,6 +136,8 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         try {
             publisher.initTransactions();
             BinlogPosition start = startingPosition();
+            publishing = new Thread(this::publishLoop, "change-publisher");
+            publishing.start();
             Duration backoff = Duration.ofMillis(500);
             while (running) {
                 long connectedAt = System.nanoTime();
@@ -141,6 +155,7 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                 if (!running) {
                     break;
                 }
+                awaitPublished(); // resume after the last transaction that is really in Kafka
                 Thread.sleep(backoff.toMillis());
                 backoff = System.nanoTime() - connectedAt > 30_000_000_000L ? Duration.ofMillis(500)
                         : backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
@@ -153,9 +168,19 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
             failure = e;
             LOG.error("change capture stopped: {}", e.getMessage());
         } finally {
+            running = false;
+            if (publishing != null) {
+                try {
+                    publishing.join(60_000); // it publishes what was read completely, then stops
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             publisher.close();
         }
     }
+
+    private Thread publishing;
 
     /** The stored position, or a snapshot's (or the binlog's end) when there is none, by snapshot.mode. */
     private BinlogPosition startingPosition() throws Exception {
@@ -239,8 +264,8 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         binlog.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override
             public void onEventDeserializationFailure(BinaryLogClient c, Exception ex) {
-                publisher.deadLetter("cannot decode the binlog event after " + c.getBinlogFilename() + ":" + c.getBinlogPosition() + ": " + ex,
-                        c.getBinlogFilename(), c.getBinlogPosition());
+                transaction.add(publisher.deadLetter("cannot decode the binlog event after " + c.getBinlogFilename() + ":"
+                        + c.getBinlogPosition() + ": " + ex, c.getBinlogFilename(), c.getBinlogPosition()));
             }
         });
         client.set(binlog);
@@ -345,24 +370,74 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         }
         LOG.info("schema change at {}:{} in {}: {}", binlog.getBinlogFilename(), header.getPosition(), query.getDatabase(),
                 sql.length() > 200 ? sql.substring(0, 200) + "..." : sql);
-        publisher.publish(List.of(publisher.schemaChange(query.getDatabase(), sql, binlog.getBinlogFilename(), header.getPosition())),
-                new BinlogPosition(binlog.getBinlogFilename(), header.getNextPosition(), true));
-        committed = new BinlogPosition(binlog.getBinlogFilename(), header.getNextPosition(), true);
+        enqueue(new Committed(List.of(publisher.schemaChange(query.getDatabase(), sql, binlog.getBinlogFilename(), header.getPosition())),
+                new BinlogPosition(binlog.getBinlogFilename(), header.getNextPosition(), true)));
     }
 
     private void commitTransaction(BinaryLogClient binlog, EventHeaderV4 header) {
         BinlogPosition after = new BinlogPosition(binlog.getBinlogFilename(), header.getNextPosition(), true);
         List<ChangeEvents.Change> changes = List.copyOf(transaction);
         transaction.clear();
-        publisher.publish(changes, after);
-        committed = after;
-        changesPublished.addAndGet(changes.stream().filter(c -> c.value() != null).count());
+        enqueue(new Committed(changes, after));
+    }
+
+    private void enqueue(Committed committed) {
+        inFlight.incrementAndGet();
+        try {
+            toPublish.put(committed);
+        } catch (InterruptedException e) {
+            inFlight.decrementAndGet();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while handing a transaction over to be published", e);
+        }
+    }
+
+    /** The publishing thread: drains what was read, one Kafka transaction per drain, until stopped and empty. */
+    private void publishLoop() {
+        List<Committed> batch = new ArrayList<>();
+        try {
+            while (running || !toPublish.isEmpty()) {
+                Committed first = toPublish.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                toPublish.drainTo(batch, 999);
+                List<ChangeEvents.Change> changes = new ArrayList<>();
+                batch.forEach(c -> changes.addAll(c.changes()));
+                BinlogPosition after = batch.get(batch.size() - 1).after();
+                publisher.publish(changes, after);
+                committed = after;
+                changesPublished.addAndGet(changes.stream().filter(c -> c.value() != null && !c.topic().endsWith(".dlq")).count());
+                inFlight.addAndGet(-batch.size());
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.error("cannot publish to Kafka (nothing after {} is stored as done; it is read again at the next start): {}", committed,
+                    e.getMessage());
+            running = false;
+            BinaryLogClient binlog = client.get();
+            if (binlog != null) {
+                disconnectQuietly(binlog);
+            }
+        }
+    }
+
+    /** Waits until every transaction read so far is published (or publishing failed). */
+    private void awaitPublished() throws InterruptedException {
+        while (inFlight.get() > 0 && failure == null) {
+            Thread.sleep(20);
+        }
     }
 
     private Optional<TableSchema> tableOf(long tableId, BinaryLogClient binlog, EventHeaderV4 header) {
         TableMapEventData map = tableMaps.get(tableId);
         if (map == null) {
-            publisher.deadLetter("row event for table id " + tableId + " without its table map event", binlog.getBinlogFilename(), header.getPosition());
+            transaction.add(publisher.deadLetter("row event for table id " + tableId + " without its table map event", binlog.getBinlogFilename(),
+                    header.getPosition()));
             return Optional.empty();
         }
         if (!config.captures(map.getDatabase(), map.getTable())) {
@@ -370,7 +445,8 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         }
         Optional<TableSchema> table = catalog.get(map.getDatabase(), map.getTable());
         if (table.isEmpty()) {
-            publisher.deadLetter("no schema known for " + map.getDatabase() + "." + map.getTable(), binlog.getBinlogFilename(), header.getPosition());
+            transaction.add(publisher.deadLetter("no schema known for " + map.getDatabase() + "." + map.getTable(), binlog.getBinlogFilename(),
+                    header.getPosition()));
         }
         return table;
     }
@@ -378,8 +454,9 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
     /** The row's values as JSON, or null (and a dead letter) when the row does not match the table's known columns. */
     private List<JsonNode> values(TableSchema table, Serializable[] row, BinaryLogClient binlog, EventHeaderV4 header) {
         if (row.length != table.columns().size()) {
-            publisher.deadLetter("row of " + table.qualifiedName() + " has " + row.length + " columns but the table has " + table.columns().size()
-                    + " (an ALTER the capture has not seen; the row is not decoded)", binlog.getBinlogFilename(), header.getPosition());
+            transaction.add(publisher.deadLetter("row of " + table.qualifiedName() + " has " + row.length + " columns but the table has "
+                    + table.columns().size() + " (an ALTER the capture has not seen; the row is not decoded)", binlog.getBinlogFilename(),
+                    header.getPosition()));
             return null;
         }
         List<JsonNode> out = new ArrayList<>(row.length);
@@ -388,7 +465,8 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                 out.add(ColumnValues.fromBinlog(table.columns().get(i), row[i]));
             }
         } catch (IOException | RuntimeException e) {
-            publisher.deadLetter("cannot decode a row of " + table.qualifiedName() + ": " + e, binlog.getBinlogFilename(), header.getPosition());
+            transaction.add(publisher.deadLetter("cannot decode a row of " + table.qualifiedName() + ": " + e, binlog.getBinlogFilename(),
+                    header.getPosition()));
             return null;
         }
         return out;

@@ -7,6 +7,7 @@ import io.datalakelab.core.topic.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds the records of the change-event contract ({@code platform-core} {@code change-event.avsc}, JSON
@@ -21,8 +22,12 @@ public final class ChangeEvents {
     public record Source(String file, long position, String transactionId, long commitMillis, boolean snapshot) {
     }
 
-    /** A Kafka record to send: topic, key and value (null value = tombstone). */
-    public record Change(String topic, byte[] key, byte[] value) {
+    /** A Kafka record to send: topic, key, value (null value = tombstone) and headers. */
+    public record Change(String topic, byte[] key, byte[] value, Map<String, String> headers) {
+
+        public Change(String topic, byte[] key, byte[] value) {
+            this(topic, key, value, Map.of());
+        }
     }
 
     private final String serverName;

@@ -50,9 +50,7 @@ public final class ChangePublisher implements AutoCloseable {
     private final byte[] positionKey;
     private final String deadLetterTopic;
     private final String schemaChangeTopic;
-    private long deadLettered;
-    /** Dead letters go out with the next transaction, so they are as durable as the position that passes them. */
-    private final List<ProducerRecord<byte[], byte[]>> pendingDeadLetters = new java.util.ArrayList<>();
+    private volatile long deadLettered;
 
     public ChangePublisher(CdcConfig config) {
         this.config = config;
@@ -80,19 +78,25 @@ public final class ChangePublisher implements AutoCloseable {
 
     /** The position stored by the last committed transaction, read to the end of the offsets topic. */
     Optional<BinlogPosition> storedPosition() {
+        return storedPosition(config.bootstrapServers(), config.offsetsTopic(), config.serverName());
+    }
+
+    /** The position a capture of {@code serverName} stored in {@code offsetsTopic}, if any (e.g. to see how far it got). */
+    public static Optional<BinlogPosition> storedPosition(String bootstrapServers, String offsetsTopic, String serverName) {
+        byte[] key = serverName.getBytes(StandardCharsets.UTF_8);
         Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         byte[] last = null;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition partition = new TopicPartition(config.offsetsTopic(), 0);
+            TopicPartition partition = new TopicPartition(offsetsTopic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
             long end = consumer.endOffsets(List.of(partition)).get(partition);
             while (consumer.position(partition) < end) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (java.util.Arrays.equals(record.key(), positionKey)) {
+                    if (java.util.Arrays.equals(record.key(), key)) {
                         last = record.value();
                     }
                 }
@@ -111,12 +115,12 @@ public final class ChangePublisher implements AutoCloseable {
         producer.beginTransaction();
         try {
             for (ChangeEvents.Change change : changes) {
-                producer.send(new ProducerRecord<>(change.topic(), change.key(), change.value()));
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(change.topic(), change.key(), change.value());
+                change.headers().forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+                producer.send(record);
             }
-            pendingDeadLetters.forEach(producer::send);
             producer.send(new ProducerRecord<>(config.offsetsTopic(), positionKey, after.toJson()));
             producer.commitTransaction();
-            pendingDeadLetters.clear();
         } catch (RuntimeException e) {
             try {
                 producer.abortTransaction();
@@ -144,18 +148,15 @@ public final class ChangePublisher implements AutoCloseable {
     }
 
     /**
-     * A binlog event the service cannot turn into change events: recorded (never dropped silently) in
-     * {@code rdbms.<server>.dlq} with the reason and its binlog position, in the transaction that moves the
-     * stored position past it.
+     * A binlog event the service cannot turn into change events, as a record of {@code rdbms.<server>.dlq} with
+     * the reason and its binlog position in headers. It travels with its source transaction, so it is as
+     * durable as the position that passes it: never a silent skip.
      */
-    void deadLetter(String reason, String file, long position) {
+    ChangeEvents.Change deadLetter(String reason, String file, long position) {
         deadLettered++;
         LOG.error("dead-lettered the binlog event at {}:{}: {}", file, position, reason);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(deadLetterTopic, null, reason.getBytes(StandardCharsets.UTF_8));
-        record.headers().add("dlq.reason", reason.getBytes(StandardCharsets.UTF_8));
-        record.headers().add("dlq.binlog.file", String.valueOf(file).getBytes(StandardCharsets.UTF_8));
-        record.headers().add("dlq.binlog.position", Long.toString(position).getBytes(StandardCharsets.UTF_8));
-        pendingDeadLetters.add(record);
+        return new ChangeEvents.Change(deadLetterTopic, null, reason.getBytes(StandardCharsets.UTF_8), Map.of(
+                "dlq.reason", reason, "dlq.binlog.file", String.valueOf(file), "dlq.binlog.position", Long.toString(position)));
     }
 
     public long deadLettered() {

@@ -44,6 +44,7 @@ public final class RetentionWatchdog implements AutoCloseable {
         peekProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         peekProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         peekProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        peekProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.peek = new KafkaConsumer<>(peekProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -58,23 +59,40 @@ public final class RetentionWatchdog implements AutoCloseable {
         if (oldestUnlanded >= logEnd) {
             return RetentionRisk.none(tp, retentionMs);
         }
-        long timestamp = knownTimestamp != null ? knownTimestamp : timestampAt(tp, oldestUnlanded);
-        return new RetentionRisk(tp, oldestUnlanded, Math.max(0, nowMs - timestamp), retentionMs);
+        if (knownTimestamp != null) {
+            return new RetentionRisk(tp, oldestUnlanded, Math.max(0, nowMs - knownTimestamp), retentionMs);
+        }
+        java.util.Optional<Oldest> oldest = firstRecordFrom(tp, oldestUnlanded, logEnd);
+        if (oldest.isEmpty()) {
+            return RetentionRisk.none(tp, retentionMs); // only transaction markers (or aborted records) left: nothing to land
+        }
+        return new RetentionRisk(tp, oldest.get().offset(), Math.max(0, nowMs - oldest.get().timestamp()), retentionMs);
     }
 
-    /** The timestamp of the record at {@code offset}; the epoch when Kafka no longer has it (it is as old as can be). */
-    private long timestampAt(TopicPartition tp, long offset) {
+    /** The oldest record not landed: where it is and when it was written. */
+    private record Oldest(long offset, long timestamp) {
+    }
+
+    /**
+     * The first record at or after {@code offset} (offsets may hold transaction markers, which are never returned);
+     * empty when none is left before {@code logEnd}. A record Kafka no longer has counts as infinitely old.
+     */
+    private java.util.Optional<Oldest> firstRecordFrom(TopicPartition tp, long offset, long logEnd) {
         peek.assign(List.of(tp));
         peek.seek(tp, offset);
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         try {
             while (System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> record : peek.poll(Duration.ofMillis(200))) {
-                    return record.timestamp();
+                    return java.util.Optional.of(new Oldest(record.offset(), record.timestamp()));
+                }
+                if (peek.position(tp) >= logEnd) {
+                    return java.util.Optional.empty();
                 }
             }
         } catch (KafkaException e) {
-            return 0; // out of range: already expired, the sink reports it when it gets there
+            // out of range: already expired, the sink reports it when it gets there
+            return java.util.Optional.of(new Oldest(offset, 0));
         }
         throw new IllegalStateException("cannot read the record at " + tp + "@" + offset + " within 5 s");
     }

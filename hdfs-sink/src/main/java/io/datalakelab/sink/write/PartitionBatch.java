@@ -119,12 +119,24 @@ public final class PartitionBatch {
     }
 
     /**
+     * Opens the batch at {@code offset}, the first offset no committed file covers, before its first record
+     * (which may come later: offsets in between held transaction markers or aborted records, never returned by
+     * the consumer). So consecutive batches of a partition leave no gap in their ranges.
+     */
+    public void openAt(long offset, long nowMs) {
+        if (!isOpen()) {
+            startOffset = offset;
+            openedAtMs = nowMs;
+        }
+    }
+
+    /**
      * Covers {@code offset} without writing anything: the record went to the dead-letter queue. The batch's
      * range still includes it, so a restart does not read it again.
      */
     public void skip(long offset) {
         if (isOpen()) {
-            endOffset = offset;
+            endOffset = Math.max(endOffset, offset);
         }
     }
 

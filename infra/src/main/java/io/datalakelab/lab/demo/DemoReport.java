@@ -9,12 +9,13 @@ import io.datalakelab.sink.audit.AuditReport;
  * @param sinkKills            times the sink was SIGKILLed and restarted during the run
  * @param firstSendToLastFileMs first reading sent → modification time of the newest file holding a reading of the run
  * @param firstSendToVerifiedMs first reading sent → the moment every offset was seen committed in HDFS
+ * @param changeCapture         the MySQL → Kafka → HDFS part; null when it did not run (no database, --no-cdc)
  */
 public record DemoReport(FleetRunReport fleet, AuditReport audit, int sinkKills, long firstSendToLastFileMs,
-                         long firstSendToVerifiedMs) {
+                         long firstSendToVerifiedMs, ChangeCaptureDemo.Report changeCapture) {
 
     public boolean passed() {
-        return fleet.failed() == 0 && audit.lost() == 0 && audit.duplicated() == 0 && audit.missing() == 0
+        return (changeCapture == null || changeCapture.exact()) && fleet.failed() == 0 && audit.lost() == 0 && audit.duplicated() == 0 && audit.missing() == 0
                 && audit.offsetOverlaps() == 0 && audit.records() == fleet.acknowledged();
     }
 
@@ -35,6 +36,10 @@ public record DemoReport(FleetRunReport fleet, AuditReport audit, int sinkKills,
         }
         if (audit.records() != fleet.acknowledged()) {
             out.add(audit.records() + " readings landed for " + fleet.acknowledged() + " acknowledged");
+        }
+        if (changeCapture != null && !changeCapture.exact()) {
+            out.add("the change events in HDFS do not replay to the tables: " + changeCapture.tableRows() + " rows in the tables, "
+                    + changeCapture.replayedRows() + " replayed; " + String.join("; ", changeCapture.mismatches().stream().limit(5).toList()));
         }
         return out;
     }
@@ -59,7 +64,17 @@ public record DemoReport(FleetRunReport fleet, AuditReport audit, int sinkKills,
         }
         out.append(String.format("  first produce -> last file visible   %.1f s%n", firstSendToLastFileMs / 1000.0));
         out.append(String.format("  first produce -> all offsets landed  %.1f s%n", firstSendToVerifiedMs / 1000.0));
-        out.append(passed() ? "RESULT: OK, 0 lost / 0 duplicated\n" : "RESULT: FAILED, " + String.join("; ", problems()) + "\n");
+        if (changeCapture != null) {
+            out.append("MySQL/MariaDB -> ingestion-rdbms -> Kafka -> hdfs-sink-rdbms -> HDFS\n");
+            out.append(String.format("  applied               %,d insert/update/delete statements to shop.customers and shop.orders%n",
+                    changeCapture.statements()));
+            out.append(String.format("  landed change events  %s%n", changeCapture.eventsLanded()));
+            out.append(String.format("  rows in the tables    %s%n", changeCapture.tableRows()));
+            out.append(String.format("  replayed from HDFS    %s, %d mismatches%n", changeCapture.replayedRows(), changeCapture.mismatches().size()));
+            out.append(String.format("  first change -> all landed           %d s%n", changeCapture.secondsToLanded()));
+        }
+        out.append(passed() ? (changeCapture == null ? "RESULT: OK, 0 lost / 0 duplicated\n"
+                : "RESULT: OK, 0 lost / 0 duplicated, HDFS replays to the tables\n") : "RESULT: FAILED, " + String.join("; ", problems()) + "\n");
         return out.toString();
     }
 }

@@ -27,8 +27,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
- * The thin end-to-end flow: a fleet of a fresh site sends readings, the sink lands them, and the audit proves
- * from HDFS alone that every reading is there exactly once. Optionally SIGKILLs the sink mid-flow.
+ * The end-to-end flows: a fleet of a fresh site sends readings, the sink lands them, and the audit proves from
+ * HDFS alone that every reading is there exactly once (optionally SIGKILLing the sink mid-flow); then, with a
+ * database, the MySQL → Kafka → HDFS flow of {@link ChangeCaptureDemo}.
  */
 public final class LabDemo {
 
@@ -42,7 +43,10 @@ public final class LabDemo {
         this.progress = progress;
     }
 
-    public DemoReport run(long records, int devices, double ratePerSecond, int sinkKills, Duration timeout) throws Exception {
+    /**
+     * @param orders orders of the MySQL → Kafka → HDFS part (with a tenth as many customers); 0 leaves that part out
+     */
+    public DemoReport run(long records, int devices, double ratePerSecond, int sinkKills, Duration timeout, int orders) throws Exception {
         SinkComponent sink = lab.sink();
         Instant deadline = Instant.now().plus(timeout);
         sink.start();
@@ -88,8 +92,13 @@ public final class LabDemo {
             long verifiedAt = System.currentTimeMillis();
             AuditReport audit = new LandingAudit(fs, new LakeLayout(new Path(ROOT)))
                     .audit(Topics.SENSOR_READINGS, site, fromPartition, OptionalLong.of(fleet.acknowledged()));
+            ChangeCaptureDemo.Report changes = null;
+            if (orders > 0 && lab.config().database() != io.datalakelab.lab.LabConfig.Database.NONE) {
+                progress.printf("  MySQL -> Kafka -> HDFS: %,d orders of %,d customers, with updates and deletes%n", orders, Math.max(1, orders / 10));
+                changes = new ChangeCaptureDemo(lab, progress).run(Math.max(1, orders / 10), orders, deadline);
+            }
             return new DemoReport(fleet, audit, kills, Math.max(0, audit.lastFileModifiedMs() - fleet.firstSendEpochMs()),
-                    verifiedAt - fleet.firstSendEpochMs());
+                    verifiedAt - fleet.firstSendEpochMs(), changes);
         }
     }
 
