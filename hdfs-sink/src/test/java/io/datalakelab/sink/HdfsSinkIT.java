@@ -769,6 +769,43 @@ class HdfsSinkIT {
     }
 
     @Test
+    void transactionalTopicsLandWithoutAbortedRecordsAndFileRangesCoverTheCommitMarkers() throws Exception {
+        String topic = "transactional";
+        createTopic(topic, 2);
+        Properties p = new Properties();
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(org.apache.kafka.clients.producer.ProducerConfig.TRANSACTIONAL_ID_CONFIG, "sink-test-tx");
+        long now = System.currentTimeMillis();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.initTransactions();
+            long[] sequence = new long[3];
+            for (int transaction = 0; transaction < 40; transaction++) {
+                producer.beginTransaction();
+                boolean abort = transaction % 10 == 9;
+                for (int i = 0; i < 5; i++) {
+                    int device = i % 3;
+                    // An aborted transaction's readings reuse the sequence numbers of the next one: landing them would duplicate.
+                    SensorReading reading = new SensorReading("tx-sensor-" + device, "thermometer", "site-tx", now + transaction,
+                            abort ? sequence[device] + 1 : ++sequence[device], Map.of("temperature", 20.0));
+                    producer.send(new ProducerRecord<>(topic, reading.deviceId(), SensorReadingCodec.toJson(reading)));
+                }
+                if (abort) {
+                    producer.abortTransaction();
+                } else {
+                    producer.commitTransaction();
+                }
+            }
+        }
+        // The end offsets sit after commit markers, which the consumer never returns; the file names must still reach them.
+        runSinkUntilLanded(topic, "g-tx", endOffsets(topic), "rotate.interval=300ms");
+        AuditReport report = audit(topic, "site-tx", 36 * 5);
+        assertThat(report.records()).isEqualTo(36 * 5);
+        assertThat(report.isExact()).isTrue();
+        assertThat(report.offsetGaps()).as("markers and aborted records are inside the files' ranges").isZero();
+    }
+
+    @Test
     void sigkilledSinkResumesFromCommittedFileNamesWithNothingLostOrDuplicated() throws Exception {
         String topic = "crashes";
         createTopic(topic, 4);
