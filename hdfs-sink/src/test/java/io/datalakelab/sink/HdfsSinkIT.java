@@ -144,6 +144,17 @@ class HdfsSinkIT {
         String hour = new io.datalakelab.sink.layout.EventTimePartitioner(ZoneId.of("UTC")).partitionOf(eventTime);
         assertThat(hour).isEqualTo("dt=2025-11-23/hr=12");
         assertThat(fs.exists(new Path("/datalake/raw/" + topic + "/" + hour))).isTrue();
+
+        // The Hive DDL for what landed, printed and written next to the data (under _hive/, which readers skip).
+        int exit = io.datalakelab.core.cli.Commands.commandLine(new io.datalakelab.sink.hive.HiveDdlCommand())
+                .execute("--hdfs-uri", hdfs.uri().toString(), "--topic", topic, "--write");
+        assertThat(exit).isZero();
+        String ddl;
+        try (var in = fs.open(new Path("/datalake/raw/" + topic + "/_hive/ddl.sql"))) {
+            ddl = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertThat(ddl).contains("CREATE EXTERNAL TABLE IF NOT EXISTS `land_once`")
+                .contains("ADD IF NOT EXISTS PARTITION (`dt`='2025-11-23', `hr`='12')");
     }
 
     @Test

@@ -30,6 +30,13 @@ public final class HiveDdlCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "JSONL", description = "The sink's format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     OutputFormat format;
 
+    @Option(names = "--schema", defaultValue = "sensor-reading",
+            description = "The values' Avro schema, as the sink's value.schema: sensor-reading, change-event or an .avsc file (default: ${DEFAULT-VALUE}).")
+    String schema;
+
+    @Option(names = "--write", description = "Also write the statements to <root>/<topic>/_hive/ddl.sql in HDFS (replacing the last one).")
+    boolean write;
+
     @Option(names = "--no-partitions", description = "Print MSCK REPAIR TABLE instead of reading the partitions from HDFS.")
     boolean noPartitions;
 
@@ -39,15 +46,22 @@ public final class HiveDdlCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HiveTableDdl ddl = new HiveTableDdl(lake.topic(), Schemas.sensorReading(), partitionFields, granularity, format);
+        org.apache.avro.Schema valueSchema = Schemas.byName(schema).isPresent() ? Schemas.byName(schema).get()
+                : new org.apache.avro.Schema.Parser().parse(new java.io.File(schema));
+        HiveTableDdl ddl = new HiveTableDdl(lake.topic(), valueSchema, partitionFields, granularity, format);
         String location = lake.topicLocation();
-        System.out.print(ddl.createTable(location));
-        if (noPartitions) {
-            System.out.print(ddl.repairTable());
-            return Commands.OK;
-        }
         try (FileSystem fs = lake.openFileSystem()) {
-            System.out.print(ddl.addPartitions(HiveTableDdl.partitionDirs(fs, lake.layout(), lake.topic()), location));
+            String statements = ddl.createTable(location) + (noPartitions ? ddl.repairTable()
+                    : ddl.addPartitions(HiveTableDdl.partitionDirs(fs, lake.layout(), lake.topic()), location));
+            System.out.print(statements);
+            if (write) {
+                // Under a '_' directory, which Hive and Spark skip when they read the table's files.
+                org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(lake.layout().topicDir(lake.topic()), "_hive/ddl.sql");
+                try (var out = fs.create(target, true)) {
+                    out.write(statements.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                System.err.println("written to " + target);
+            }
         }
         return Commands.OK;
     }
