@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -205,9 +206,59 @@ class ChangeCaptureIT {
     void snapshotHandoverAndRestartsUnderConcurrentWritesNeitherSkipNorRepeatACommittedChange() throws Exception {
         sql("CREATE DATABASE shop", "CREATE TABLE shop.orders (id INT PRIMARY KEY AUTO_INCREMENT, amount INT NOT NULL)");
         AtomicBoolean writing = new AtomicBoolean(true);
-        CompletableFuture<Integer> writer = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<Integer> writer = incrementingWriter("shop", writing);
+        Await.until("rows before the snapshot", Duration.ofSeconds(30), () -> countRows("shop") >= 50);
+        CdcConfig config = config("shop", "shop");
+        for (int run = 0; run < 3; run++) {
+            try (Running running = new Running(config)) {
+                long before = running.capture.changesPublished();
+                running.await("changes streamed in run " + run, () -> running.capture.changesPublished() > before + 100);
+            }
+        }
+        writing.set(false);
+        writer.get();
+        assertTopicReplaysToTheTable(config, "shop");
+    }
+
+    @Test
+    void aCaptureProcessKilledWithSigkillRepeatedlyNeitherSkipsNorRepeatsACommittedChange() throws Exception {
+        sql("CREATE DATABASE crashes", "CREATE TABLE crashes.orders (id INT PRIMARY KEY AUTO_INCREMENT, amount INT NOT NULL)");
+        AtomicBoolean writing = new AtomicBoolean(true);
+        CompletableFuture<Integer> writer = incrementingWriter("crashes", writing);
+        CdcConfig config = config("crashes", "crashes");
+        java.nio.file.Path log = java.nio.file.Files.createTempFile("capture-process", ".log");
+        int kills = 0;
+        for (int run = 0; run < 5; run++) {
+            Optional<BinlogPosition> before = ChangePublisher.storedPosition(kafka.bootstrapServers(), config.offsetsTopic(), "crashes");
+            Process capture = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), CdcCommand.class.getName(),
+                    "--set", "bootstrap.servers=" + kafka.bootstrapServers(), "--set", "database.port=" + database.port(),
+                    "--set", "server.name=crashes", "--set", "databases.include=crashes", "--set", "topic.replication=1",
+                    "--set", "topic.partitions=2", "--set", "health.port=-1")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            // Kill it once it has moved the stored position on: mid-stream, with the writer still going.
+            Await.until("the capture process to publish (run " + run + ")", Duration.ofSeconds(60), () -> {
+                if (!capture.isAlive()) {
+                    throw new AssertionError("the capture process exited with " + capture.exitValue() + "; see " + log);
+                }
+                Optional<BinlogPosition> now = ChangePublisher.storedPosition(kafka.bootstrapServers(), config.offsetsTopic(), "crashes");
+                return now.isPresent() && now.get().snapshotDone() && !now.equals(before);
+            });
+            capture.destroyForcibly(); // SIGKILL: no shutdown hook, no flush
+            capture.waitFor();
+            kills++;
+        }
+        writing.set(false);
+        writer.get();
+        assertThat(kills).isEqualTo(5);
+        assertTopicReplaysToTheTable(config, "crashes");
+    }
+
+    /** Inserts rows at amount 0 and adds one to random rows' amounts, each statement its own transaction. */
+    private static CompletableFuture<Integer> incrementingWriter(String databaseName, AtomicBoolean writing) {
+        return CompletableFuture.supplyAsync(() -> {
             int statements = 0;
-            try (Connection connection = database.connect("shop"); Statement sql = connection.createStatement()) {
+            try (Connection connection = database.connect(databaseName); Statement sql = connection.createStatement()) {
                 java.util.Random random = new java.util.Random(7);
                 while (writing.get() || statements < 600) {
                     // Each update adds exactly one, so every row's history is 0, 1, 2, ... with nothing missing or twice.
@@ -223,32 +274,30 @@ class ChangeCaptureIT {
             }
             return statements;
         });
-        Await.until("rows before the snapshot", Duration.ofSeconds(30), () -> countRows() >= 50);
-        CdcConfig config = config("shop", "shop");
-        for (int run = 0; run < 3; run++) {
-            try (Running running = new Running(config)) {
-                long before = running.capture.changesPublished();
-                running.await("changes streamed in run " + run, () -> running.capture.changesPublished() > before + 100);
-            }
-        }
-        writing.set(false);
-        writer.get();
+    }
+
+    /**
+     * Runs a capture until the topic of {@code databaseName}.orders replays to the table: per key, every event's
+     * amount must be the previous one plus one (an r or c event starts the history), so a skipped or repeated
+     * change shows.
+     */
+    private static void assertTopicReplaysToTheTable(CdcConfig config, String databaseName) throws Exception {
         Map<Integer, Integer> table = new TreeMap<>();
-        try (Connection connection = database.connect("shop"); Statement sql = connection.createStatement();
+        try (Connection connection = database.connect(databaseName); Statement sql = connection.createStatement();
              ResultSet rows = sql.executeQuery("SELECT id, amount FROM orders")) {
             while (rows.next()) {
                 table.put(rows.getInt(1), rows.getInt(2));
             }
         }
         long updates = table.values().stream().mapToLong(Integer::longValue).sum();
+        String topic = "rdbms." + config.serverName() + "." + databaseName + ".orders";
         try (Running ignored = new Running(config)) {
-            // Replay: per key, every event's amount must be the previous one plus one (r or c starts the history).
             Map<Integer, Integer> replayed = new TreeMap<>();
             List<String> problems = new ArrayList<>();
             Await.until("the topic replays to the table", Duration.ofSeconds(90), () -> {
                 replayed.clear();
                 problems.clear();
-                for (ConsumerRecord<byte[], byte[]> record : readAllNow("rdbms.shop.shop.orders")) {
+                for (ConsumerRecord<byte[], byte[]> record : readAllNow(topic)) {
                     JsonNode event = value(record);
                     if (event == null) {
                         continue;
@@ -272,8 +321,8 @@ class ChangeCaptureIT {
         }
     }
 
-    private static long countRows() throws Exception {
-        try (Connection connection = database.connect("shop"); Statement sql = connection.createStatement();
+    private static long countRows(String databaseName) throws Exception {
+        try (Connection connection = database.connect(databaseName); Statement sql = connection.createStatement();
              ResultSet rows = sql.executeQuery("SELECT COUNT(*) FROM orders")) {
             rows.next();
             return rows.getLong(1);
