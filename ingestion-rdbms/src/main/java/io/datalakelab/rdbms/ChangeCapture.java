@@ -193,7 +193,8 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                         throw new JobFailedException(purgedMessage(stored.get()));
                     }
                     LOG.warn("stored position {} was purged from the server; snapshotting again (snapshot.mode=when_needed)", stored.get());
-                    return new Snapshot(config, catalog, events, publisher).take(connect(), true);
+                    committed = new Snapshot(config, catalog, events, publisher).take(connect(), true);
+                    return committed;
                 }
                 LOG.info("resuming from the stored binlog position {}", stored.get());
                 committed = stored.get();

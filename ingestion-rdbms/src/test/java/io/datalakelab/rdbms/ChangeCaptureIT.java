@@ -1,6 +1,7 @@
 package io.datalakelab.rdbms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -252,6 +253,77 @@ class ChangeCaptureIT {
         writer.get();
         assertThat(kills).isEqualTo(5);
         assertTopicReplaysToTheTable(config, "crashes");
+    }
+
+    @Test
+    void aPurgedStoredPositionStopsTheStartWithTheWayOutOrSnapshotsAgainWhenAllowed() throws Exception {
+        sql("CREATE DATABASE purged", "CREATE TABLE purged.items (id INT PRIMARY KEY, name VARCHAR(10))", "INSERT INTO purged.items VALUES (1, 'a')");
+        CdcConfig config = config("purged", "purged");
+        try (Running running = new Running(config)) {
+            running.await("the first snapshot", () -> running.capture.committedPosition().isPresent());
+        }
+        BinlogPosition stored = ChangePublisher.storedPosition(kafka.bootstrapServers(), config.offsetsTopic(), "purged").orElseThrow();
+        sql("INSERT INTO purged.items VALUES (2, 'b')", "FLUSH BINARY LOGS");
+        String current;
+        try (Connection connection = database.connect(""); Statement sql = connection.createStatement();
+             ResultSet rows = sql.executeQuery("SHOW MASTER STATUS")) {
+            rows.next();
+            current = rows.getString(1);
+        }
+        // The server keeps a binlog that a replica connection still reads: purge until the stored one is gone.
+        Await.until(stored.file() + " purged", Duration.ofSeconds(30), () -> {
+            try (Connection connection = database.connect(""); Statement sql = connection.createStatement();
+                 ResultSet dumps = sql.executeQuery("SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND LIKE 'Binlog Dump%'")) {
+                List<Long> ids = new ArrayList<>();
+                while (dumps.next()) {
+                    ids.add(dumps.getLong(1));
+                }
+                for (long id : ids) {
+                    sql.execute("KILL " + id); // the closed capture's dump thread, which the server has not noticed yet
+                }
+            }
+            sql("PURGE BINARY LOGS TO '" + current + "'");
+            try (Connection connection = database.connect(""); Statement sql = connection.createStatement();
+                 ResultSet rows = sql.executeQuery("SHOW BINARY LOGS")) {
+                while (rows.next()) {
+                    if (rows.getString(1).equals(stored.file())) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        });
+
+        ChangeCapture refused = new ChangeCapture(config);
+        Thread refusing = new Thread(refused);
+        refusing.start();
+        refusing.join(60_000);
+        assertThat(refusing.isAlive()).as("a capture whose position was purged must stop, not stream").isFalse();
+        assertThat(refused.failure()).get().extracting(Throwable::getMessage).asString()
+                .contains("was purged").contains("snapshot.mode=when_needed").contains("--delete --topic rdbms.purged.offsets");
+
+        try (Running running = new Running(config("purged", "purged", "snapshot.mode=when_needed"))) {
+            running.await("a new snapshot", () -> running.capture.committedPosition().map(p -> p.file().equals(current)).orElse(false));
+        }
+        List<ConsumerRecord<byte[], byte[]>> records = read("rdbms.purged.purged.items", 3);
+        assertThat(records.stream().map(r -> {
+            try {
+                return value(r).get("op").asText() + value(r).get("after").get("id").asInt();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        })).as("row 2's insert was purged, so the new snapshot reads both rows").containsExactlyInAnyOrder("r1", "r1", "r2");
+    }
+
+    @Test
+    void aServerWithoutRowBinlogsIsRefusedWithTheStatementThatFixesIt() throws Exception {
+        sql("SET GLOBAL binlog_format = 'STATEMENT'");
+        try {
+            assertThatThrownBy(() -> new ChangeCapture(config("statement", "nothing")))
+                    .hasMessageContaining("binlog_format is STATEMENT").hasMessageContaining("SET GLOBAL binlog_format = 'ROW'");
+        } finally {
+            sql("SET GLOBAL binlog_format = 'ROW'");
+        }
     }
 
     /** Inserts rows at amount 0 and adds one to random rows' amounts, each statement its own transaction. */
