@@ -408,8 +408,9 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                 batch.forEach(c -> changes.addAll(c.changes()));
                 BinlogPosition after = batch.get(batch.size() - 1).after();
                 publisher.publish(changes, after);
-                committed = after;
+                // Counted before the position moves, so whoever sees the position also sees the count.
                 changesPublished.addAndGet(changes.stream().filter(c -> c.value() != null && !c.topic().endsWith(".dlq")).count());
+                committed = after;
                 inFlight.addAndGet(-batch.size());
                 batch.clear();
             }

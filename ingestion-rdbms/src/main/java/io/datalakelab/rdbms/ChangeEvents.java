@@ -38,8 +38,10 @@ public final class ChangeEvents {
         this.sourceServerId = sourceServerId;
     }
 
+    private final Map<String, String> topics = new java.util.concurrent.ConcurrentHashMap<>();
+
     public String topicOf(TableSchema table) {
-        return Topics.changeEventsOf(serverName, table.database(), table.table());
+        return topics.computeIfAbsent(table.qualifiedName(), name -> Topics.changeEventsOf(serverName, table.database(), table.table()));
     }
 
     /** The row as a JSON object of its captured columns. */

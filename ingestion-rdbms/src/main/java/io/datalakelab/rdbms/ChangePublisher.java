@@ -64,6 +64,10 @@ public final class ChangePublisher implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        // A Kafka transaction carries every source transaction read meanwhile: large batches keep the
+        // requests per commit few (the default 16 KiB batch made a bulk load wait on thousands of requests).
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(512 * 1024));
+        p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(128L * 1024 * 1024));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.putAll(config.producerOverrides());
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());

@@ -200,8 +200,14 @@ public final class ColumnValues {
         if (!text.contains(".")) {
             return text;
         }
-        String trimmed = text.replaceAll("0+$", "");
-        return trimmed.endsWith(".") ? trimmed.substring(0, trimmed.length() - 1) : trimmed;
+        int end = text.length();
+        while (text.charAt(end - 1) == '0') {
+            end--;
+        }
+        if (text.charAt(end - 1) == '.') {
+            end--;
+        }
+        return text.substring(0, end);
     }
 
 }
