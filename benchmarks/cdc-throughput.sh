@@ -5,14 +5,7 @@
 # topics rdbms.bench<timestamp>.*.
 # Usage: benchmarks/cdc-throughput.sh [rows] [extra CdcBenchmark options, e.g. --single-rate 50]
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rows="${1:-200000}"
 shift || true
-./lab up >&2
-if [[ ! -f benchmarks/target/bench.classpath ]] || [[ -n "$(find benchmarks/src -newer benchmarks/target/bench.classpath -print -quit)" ]]; then
-  ./mvnw -B -q -DskipTests -pl benchmarks -am install >&2
-  touch benchmarks/target/bench.classpath
-fi
-exec "${JAVA_HOME:+$JAVA_HOME/bin/}java" -Xmx1g ${BENCH_JAVA_OPTS:-} -Dlogback.configurationFile=infra/src/main/resources/lab-logback.xml \
-  -cp "benchmarks/target/benchmarks-0.1.0-SNAPSHOT.jar:$(cat benchmarks/target/bench.classpath)" \
-  io.datalakelab.bench.CdcBenchmark --rows "$rows" "$@"
+source "$(dirname "${BASH_SOURCE[0]}")/bench-env.sh"
+run_benchmark io.datalakelab.bench.CdcBenchmark 1g --rows "$rows" "$@"

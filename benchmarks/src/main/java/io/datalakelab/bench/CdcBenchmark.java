@@ -76,7 +76,7 @@ public final class CdcBenchmark implements Callable<Integer> {
                         + "c DECIMAL(10,2) NOT NULL, d DATETIME(3) NOT NULL)");
             }
             BinlogPosition start = binlogEnd(db);
-            progress("bulk load: %,d rows in transactions of 1,000 ...", rows);
+            Measurements.progress("bulk load: %,d rows in transactions of 1,000 ...", rows);
             long loadStarted = System.nanoTime();
             db.setAutoCommit(false);
             try (Statement sql = db.createStatement()) {
@@ -93,10 +93,10 @@ public final class CdcBenchmark implements Callable<Integer> {
             db.setAutoCommit(true);
             double loadSeconds = (System.nanoTime() - loadStarted) / 1e9;
             BinlogPosition end = binlogEnd(db);
-            progress("loaded in %.1f s; binlog %s .. %s", loadSeconds, start, end);
+            Measurements.progress("loaded in %.1f s; binlog %s .. %s", loadSeconds, start, end);
 
             double rawSeconds = rawBinlogRead(start, end);
-            progress("raw binlog read: %,.0f rows/s (%.1f s)", rows / rawSeconds, rawSeconds);
+            Measurements.progress("raw binlog read: %,.0f rows/s (%.1f s)", rows / rawSeconds, rawSeconds);
 
             CdcConfig config = CdcConfig.from(CdcConfig.SPEC.load(null, Map.of(), List.of("bootstrap.servers=" + bootstrapServers,
                     "database.port=" + databasePort, "server.name=" + server, "databases.include=" + schema, "snapshot.mode=never",
@@ -106,10 +106,11 @@ public final class CdcBenchmark implements Callable<Integer> {
             Thread worker = new Thread(capture, "bench-capture");
             long captureStarted = System.nanoTime();
             worker.start();
-            await("the capture to reach " + end, () -> capture.committedPosition().map(p -> p.isAtOrAfter(end)).orElse(false)
+            Measurements.awaitTrue("the capture to reach " + end, Duration.ofMinutes(10), Duration.ofMillis(5),
+                    () -> capture.committedPosition().map(p -> p.isAtOrAfter(end)).orElse(false)
                     || capture.failure().isPresent());
             double captureSeconds = (System.nanoTime() - captureStarted) / 1e9;
-            progress("ingestion-rdbms: %,.0f rows/s (%.1f s, %,d change events)", rows / captureSeconds, captureSeconds,
+            Measurements.progress("ingestion-rdbms: %,.0f rows/s (%.1f s, %,d change events)", rows / captureSeconds, captureSeconds,
                     capture.changesPublished());
 
             List<Long> latencies = singleRowLatencies(db, schema, server);
@@ -124,8 +125,8 @@ public final class CdcBenchmark implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "| ingestion-rdbms (binlog → Kafka, transactional) | %,.0f | %.1f | %.2f |%n",
                     rows / captureSeconds, captureSeconds, rawSeconds / captureSeconds);
             System.out.printf(Locale.ROOT, "%nSingle-row transactions at %d/s: commit → readable in Kafka (read_committed) p50 %.1f ms, "
-                    + "p99 %.1f ms, max %.1f ms over %d rows%n", singleRate, percentile(latencies, 0.5), percentile(latencies, 0.99),
-                    percentile(latencies, 1.0), latencies.size());
+                    + "p99 %.1f ms, max %.1f ms over %d rows%n", singleRate, Measurements.percentile(latencies, 0.5) / 1000, Measurements.percentile(latencies, 0.99) / 1000,
+                    Measurements.percentile(latencies, 1.0) / 1000, latencies.size());
         }
         return Commands.OK;
     }
@@ -165,7 +166,7 @@ public final class CdcBenchmark implements Callable<Integer> {
         });
         long started = System.nanoTime();
         client.connect(10_000);
-        await("the raw read to reach " + end, () -> doneAt.get() != 0);
+        Measurements.awaitTrue("the raw read to reach " + end, Duration.ofMinutes(10), Duration.ofMillis(5), () -> doneAt.get() != 0);
         client.disconnect();
         if (counted.get() < rows) {
             throw new JobFailedException("the raw read counted " + counted.get() + " rows, not " + rows);
@@ -187,7 +188,7 @@ public final class CdcBenchmark implements Callable<Integer> {
 
     /** Commit returned → the row's event read by a read_committed consumer, per row, in microseconds. */
     private List<Long> singleRowLatencies(Connection db, String schema, String server) throws Exception {
-        progress("single-row transactions: %d at %d/s ...", singleRows, singleRate);
+        Measurements.progress("single-row transactions: %d at %d/s ...", singleRows, singleRate);
         Map<Long, Long> committedAt = new ConcurrentHashMap<>();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         Properties p = new Properties();
@@ -198,7 +199,7 @@ public final class CdcBenchmark implements Callable<Integer> {
         String topic = "rdbms." + server + "." + schema + ".t";
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
-            await("the latency consumer's assignment", () -> {
+            Measurements.awaitTrue("the latency consumer's assignment", Duration.ofMinutes(10), Duration.ofMillis(5), () -> {
                 consumer.poll(Duration.ofMillis(100));
                 return !consumer.assignment().isEmpty();
             });
@@ -245,26 +246,5 @@ public final class CdcBenchmark implements Callable<Integer> {
         return micros;
     }
 
-    private static double percentile(List<Long> micros, double p) {
-        if (micros.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Long> sorted = new ArrayList<>(micros);
-        Collections.sort(sorted);
-        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1)) / 1000.0;
-    }
 
-    private static void await(String what, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new JobFailedException("timed out waiting for " + what);
-            }
-            Thread.sleep(5);
-        }
-    }
-
-    private static void progress(String format, Object... args) {
-        System.err.println(String.format(Locale.ROOT, format, args));
-    }
 }

@@ -109,20 +109,20 @@ public final class SinkBenchmark implements Callable<Integer> {
         String topic = "bench.sink-" + stamp;
         String root = "/bench/" + stamp;
         ensureTopic(topic);
-        progress("producing %,d readings into %s ...", records, topic);
+        Measurements.progress("producing %,d readings into %s ...", records, topic);
         long started = System.nanoTime();
         long bytes = produce(topic, records, 0);
         Pass produced = new Pass("producer (idempotent, acks=all)", records, bytes, seconds(started));
-        progress("%s", describe(produced));
+        Measurements.progress("%s", describe(produced));
 
         Pass perf = consumerPerfTest(topic, bytes);
-        progress("%s", describe(perf));
+        Measurements.progress("%s", describe(perf));
         Pass ceiling = hdfsWriteCeiling(root + "/ceiling", bytes);
-        progress("%s", describe(ceiling));
+        Measurements.progress("%s", describe(ceiling));
         List<Pass> json = landWithSink(topic, root + "/jsonl", "jsonl", bytes);
-        json.forEach(pass -> progress("%s", describe(pass)));
+        json.forEach(pass -> Measurements.progress("%s", describe(pass)));
         List<Pass> parquet = landWithSink(topic, root + "/parquet", "parquet", bytes);
-        parquet.forEach(pass -> progress("%s", describe(pass)));
+        parquet.forEach(pass -> Measurements.progress("%s", describe(pass)));
         List<Long> freshness = measureFreshness("bench.fresh-" + stamp, root + "/fresh");
 
         double lowerCeiling = Math.min(perf.recordsPerSecond(), ceiling.recordsPerSecond());
@@ -139,8 +139,8 @@ public final class SinkBenchmark implements Callable<Integer> {
         }
         report.append(String.format(Locale.ROOT, "%nFreshness (produced → visible in HDFS), rotate.interval=%s, %d readings/s for %d s: "
                         + "p50 %.2f s, p95 %.2f s, max %.2f s over %,d readings (target: ≤ interval + 2 s)%n",
-                rotateInterval, freshnessRate, freshnessSeconds, percentile(freshness, 0.50) / 1e3, percentile(freshness, 0.95) / 1e3,
-                percentile(freshness, 1.0) / 1e3, freshness.size()));
+                rotateInterval, freshnessRate, freshnessSeconds, Measurements.percentile(freshness, 0.50) / 1e3,
+                Measurements.percentile(freshness, 0.95) / 1e3, Measurements.percentile(freshness, 1.0) / 1e3, freshness.size()));
         System.out.print(report);
         return Commands.OK;
     }
@@ -198,7 +198,7 @@ public final class SinkBenchmark implements Callable<Integer> {
 
     /** Kafka's own consumer benchmark on the same topic; its fetch rate leaves out the group join. */
     private Pass consumerPerfTest(String topic, long bytes) throws Exception {
-        progress("kafka-consumer-perf-test on %s ...", topic);
+        Measurements.progress("kafka-consumer-perf-test on %s ...", topic);
         Process process = new ProcessBuilder(perfTest.toString(), "--bootstrap-server", bootstrapServers, "--topic", topic,
                 "--messages", Integer.toString(records), "--group", "bench-perf-" + topic, "--timeout", "60000")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -219,7 +219,7 @@ public final class SinkBenchmark implements Callable<Integer> {
 
     /** One HDFS stream writing as many bytes as the topic holds, in 1 MiB writes, made durable at the end. */
     private Pass hdfsWriteCeiling(String dir, long bytes) throws IOException {
-        progress("HDFS write ceiling: %,d bytes in one stream ...", bytes);
+        Measurements.progress("HDFS write ceiling: %,d bytes in one stream ...", bytes);
         try (FileSystem fs = fileSystem()) {
             byte[] chunk = new byte[1024 * 1024];
             java.util.Arrays.fill(chunk, (byte) 'x');
@@ -240,7 +240,7 @@ public final class SinkBenchmark implements Callable<Integer> {
      * the steady rate, between 10% and 90% of the records committed, leaves out that tail and the first file.
      */
     private List<Pass> landWithSink(String topic, String root, String format, long bytes) throws Exception {
-        progress("sink landing %s as %s ...", topic, format);
+        Measurements.progress("sink landing %s as %s ...", topic, format);
         List<String> settings = new ArrayList<>(List.of(
                 "bootstrap.servers=" + bootstrapServers, "topics=" + topic, "group.id=bench-sink-" + format + "-" + topic,
                 "hdfs.uri=" + hdfsUri, "hdfs.root=" + root, "hdfs.replication=" + replication, "health.port=-1",
@@ -255,11 +255,12 @@ public final class SinkBenchmark implements Callable<Integer> {
         try (HdfsSink sink = new HdfsSink(config, registry)) {
             Thread worker = new Thread(sink, "bench-sink");
             worker.start();
-            awaitTrue("the sink's assignment", Duration.ofSeconds(60), () -> sink.ownedPartitions().size() == partitions);
+            Measurements.awaitTrue("the sink's assignment", Duration.ofSeconds(60), Duration.ofMillis(50),
+                    () -> sink.ownedPartitions().size() == partitions);
             long started = System.nanoTime();
             // The sink's own count of records in committed files: watching it costs nothing, unlike listing HDFS.
             long[] tenth = {0, 0}; // when 10% and 90% of the records were in committed files
-            awaitTrue("every record in a committed file", Duration.ofMinutes(30), () -> {
+            Measurements.awaitTrue("every record in a committed file", Duration.ofMinutes(30), Duration.ofMillis(50), () -> {
                 double committed = registry.find("sink.records.committed").counters().stream().mapToDouble(c -> c.count()).sum();
                 if (tenth[0] == 0 && committed >= records * 0.1) {
                     tenth[0] = System.nanoTime();
@@ -290,7 +291,7 @@ public final class SinkBenchmark implements Callable<Integer> {
      */
     private List<Long> measureFreshness(String topic, String root) throws Exception {
         ensureTopic(topic);
-        progress("freshness: %d readings/s for %d s, rotate.interval=%s ...", freshnessRate, freshnessSeconds, rotateInterval);
+        Measurements.progress("freshness: %d readings/s for %d s, rotate.interval=%s ...", freshnessRate, freshnessSeconds, rotateInterval);
         SinkConfig config = SinkConfig.from(SinkConfig.SPEC.load(null, Map.of(), List.of(
                 "bootstrap.servers=" + bootstrapServers, "topics=" + topic, "group.id=bench-fresh-" + topic, "hdfs.uri=" + hdfsUri,
                 "hdfs.root=" + root, "hdfs.replication=" + replication, "health.port=-1", "rotate.interval=" + rotateInterval)));
@@ -300,7 +301,8 @@ public final class SinkBenchmark implements Callable<Integer> {
         try (HdfsSink sink = new HdfsSink(config, registry); FileSystem fs = fileSystem()) {
             Thread worker = new Thread(sink, "bench-sink");
             worker.start();
-            awaitTrue("the sink's assignment", Duration.ofSeconds(60), () -> sink.ownedPartitions().size() == partitions);
+            Measurements.awaitTrue("the sink's assignment", Duration.ofSeconds(60), Duration.ofMillis(50),
+                    () -> sink.ownedPartitions().size() == partitions);
             Set<String> seen = new HashSet<>();
             OffsetRecovery recovery = new OffsetRecovery(fs, new LakeLayout(new org.apache.hadoop.fs.Path(root)));
             Thread watcher = new Thread(() -> {
@@ -322,14 +324,14 @@ public final class SinkBenchmark implements Callable<Integer> {
             }, "bench-watcher");
             watcher.start();
             produce(topic, total, 1_000_000_000L / freshnessRate);
-            awaitTrue("every fresh reading visible", Duration.ofMinutes(2), () -> delays.size() >= total);
+            Measurements.awaitTrue("every fresh reading visible", Duration.ofMinutes(2), Duration.ofMillis(50), () -> delays.size() >= total);
             watcher.interrupt();
             sink.stop();
             worker.join(60_000);
         }
         io.micrometer.core.instrument.Timer commits = registry.find("sink.commit.duration").timer();
         if (commits != null) {
-            progress("freshness run: %d batch commits, mean %.0f ms, max %.0f ms", commits.count(),
+            Measurements.progress("freshness run: %d batch commits, mean %.0f ms, max %.0f ms", commits.count(),
                     commits.mean(java.util.concurrent.TimeUnit.MILLISECONDS), commits.max(java.util.concurrent.TimeUnit.MILLISECONDS));
         }
         return List.copyOf(delays);
@@ -342,24 +344,6 @@ public final class SinkBenchmark implements Callable<Integer> {
         return FileSystem.newInstance(URI.create(hdfsUri), conf);
     }
 
-    private static void awaitTrue(String what, Duration timeout, Callable<Boolean> condition) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.call()) {
-            if (System.nanoTime() > deadline) {
-                throw new JobFailedException("timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private static double percentile(List<Long> values, double p) {
-        if (values.isEmpty()) {
-            return Double.NaN;
-        }
-        List<Long> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        return sorted.get((int) Math.min(sorted.size() - 1, Math.ceil(p * sorted.size()) - 1));
-    }
 
     private static double seconds(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1e9;
@@ -370,7 +354,4 @@ public final class SinkBenchmark implements Callable<Integer> {
                 pass.megabytesPerSecond(), pass.seconds());
     }
 
-    private static void progress(String format, Object... args) {
-        System.err.println(String.format(Locale.ROOT, format, args));
-    }
 }

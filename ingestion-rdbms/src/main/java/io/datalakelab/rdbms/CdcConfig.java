@@ -102,9 +102,11 @@ public record CdcConfig(String bootstrapServers, String host, int port, String u
         }).toList();
     }
 
+    private static final Set<String> SYSTEM_DATABASES = Set.of("mysql", "sys", "information_schema", "performance_schema");
+
     /** Whether changes of {@code db.table} are captured. */
     public boolean captures(String database, String table) {
-        if (Set.of("mysql", "sys", "information_schema", "performance_schema").contains(database.toLowerCase(java.util.Locale.ROOT))) {
+        if (SYSTEM_DATABASES.contains(database.toLowerCase(java.util.Locale.ROOT))) {
             return false;
         }
         if (!databases.isEmpty() && !databases.contains(database)) {

@@ -56,6 +56,7 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
     private volatile boolean running = true;
     private volatile BinlogPosition committed;
     private volatile Exception failure;
+    private Thread publishing;
 
     /** A source transaction read to its commit (or a DDL statement): its records and the position after it. */
     private record Committed(List<ChangeEvents.Change> changes, BinlogPosition after) {
@@ -71,6 +72,7 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
     /** The source transaction being read: its change records, not yet published. */
     private final List<ChangeEvents.Change> transaction = new ArrayList<>();
     private final Map<Long, TableMapEventData> tableMaps = new HashMap<>();
+    private final Map<String, Boolean> captured = new HashMap<>();
     private String transactionId;
 
     public ChangeCapture(CdcConfig config) throws SQLException {
@@ -179,8 +181,6 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
             publisher.close();
         }
     }
-
-    private Thread publishing;
 
     /** The stored position, or a snapshot's (or the binlog's end) when there is none, by snapshot.mode. */
     private BinlogPosition startingPosition() throws Exception {
@@ -442,7 +442,8 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                     header.getPosition()));
             return Optional.empty();
         }
-        if (!config.captures(map.getDatabase(), map.getTable())) {
+        // Asked for every row event: the include/exclude expressions are matched once per table.
+        if (!captured.computeIfAbsent(map.getDatabase() + "." + map.getTable(), name -> config.captures(map.getDatabase(), map.getTable()))) {
             return Optional.empty();
         }
         Optional<TableSchema> table = catalog.get(map.getDatabase(), map.getTable());

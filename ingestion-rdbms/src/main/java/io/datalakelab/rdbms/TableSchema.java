@@ -8,20 +8,27 @@ import java.util.List;
  */
 public record TableSchema(String database, String table, List<Column> columns, List<String> primaryKey) {
 
-    /** One column; {@code columnType} is the full type, e.g. {@code int(10) unsigned} or {@code enum('a','b')}. */
-    public record Column(String name, String dataType, String columnType, String charset, boolean excluded, boolean masked) {
+    /**
+     * One column; {@code columnType} is the full type, e.g. {@code int(10) unsigned} or {@code enum('a','b')};
+     * {@code members} are an ENUM's or SET's members in declaration order (read from the type once, not per row).
+     */
+    public record Column(String name, String dataType, String columnType, String charset, boolean excluded, boolean masked,
+                         List<String> members) {
+
+        public Column(String name, String dataType, String columnType, String charset, boolean excluded, boolean masked) {
+            this(name, dataType, columnType, charset, excluded, masked, membersOf(columnType));
+        }
 
         public boolean unsigned() {
             return columnType.contains("unsigned");
         }
 
-        /** The members of an ENUM or SET column, in declaration order. */
-        public List<String> members() {
-            int open = columnType.indexOf('(');
-            int close = columnType.lastIndexOf(')');
-            if (open < 0 || close < open) {
+        private static List<String> membersOf(String columnType) {
+            if (!columnType.startsWith("enum(") && !columnType.startsWith("set(")) {
                 return List.of();
             }
+            int open = columnType.indexOf('(');
+            int close = columnType.lastIndexOf(')');
             List<String> out = new java.util.ArrayList<>();
             String inner = columnType.substring(open + 1, close);
             StringBuilder current = null;
@@ -41,7 +48,7 @@ public record TableSchema(String database, String table, List<Column> columns, L
                     current.append(c);
                 }
             }
-            return out;
+            return List.copyOf(out);
         }
     }
 

@@ -39,6 +39,7 @@ import org.apache.kafka.clients.admin.Admin;
 public final class ChangeCaptureDemo {
 
     private static final String ROOT = "/datalake/raw";
+    private static final String LOGS = "`./lab logs ingestion-rdbms` and `./lab logs hdfs-sink-rdbms`";
     static final String DATABASE = "shop";
     private static final List<String> TABLES = List.of("customers", "orders");
 
@@ -80,7 +81,7 @@ public final class ChangeCaptureDemo {
         progress.printf("  applied %,d statements to %s.customers and %s.orders; binlog now at %s%n", statements, DATABASE, DATABASE, end);
 
         String offsetsTopic = "rdbms." + CdcComponent.SERVER + ".offsets";
-        awaitCondition(deadline, "the change capture to reach " + end, () -> ChangePublisher
+        DemoWait.until(deadline, "the change capture to reach " + end, LOGS, () -> ChangePublisher
                 .storedPosition(lab.config().bootstrapServers(), offsetsTopic, CdcComponent.SERVER)
                 .map(p -> p.isAtOrAfter(end)).orElse(false));
         Map<String, Map<Integer, Long>> targets = new TreeMap<>();
@@ -92,7 +93,7 @@ public final class ChangeCaptureDemo {
         try (FileSystem fs = lab.hdfs().client()) {
             LakeLayout layout = new LakeLayout(new Path(ROOT));
             OffsetRecovery recovery = new OffsetRecovery(fs, layout);
-            awaitCondition(deadline, "the change events to land in HDFS", () -> {
+            DemoWait.until(deadline, "the change events to land in HDFS", LOGS, () -> {
                 for (Map.Entry<String, Map<Integer, Long>> target : targets.entrySet()) {
                     if (!recovery.hasLandedUpTo(target.getKey(), target.getValue())) {
                         return false;
@@ -274,20 +275,6 @@ public final class ChangeCaptureDemo {
             if (!rows.containsKey(id)) {
                 mismatches.add(table + " " + id + ": in HDFS, not in the table");
             }
-        }
-    }
-
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitCondition(Instant deadline, String what, Condition condition) throws Exception {
-        while (!condition.holds()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new JobFailedException("the change-capture demo timed out waiting for " + what
-                        + "; see `./lab logs ingestion-rdbms` and `./lab logs hdfs-sink-rdbms`");
-            }
-            Thread.sleep(250);
         }
     }
 }

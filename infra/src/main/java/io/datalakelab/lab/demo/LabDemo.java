@@ -1,6 +1,5 @@
 package io.datalakelab.lab.demo;
 
-import io.datalakelab.core.cli.JobFailedException;
 import io.datalakelab.core.topic.TopicOffsets;
 import io.datalakelab.core.topic.Topics;
 import io.datalakelab.iot.fleet.FleetRunReport;
@@ -73,7 +72,7 @@ public final class LabDemo {
             int kills = 0;
             while (kills < sinkKills) {
                 int filesBefore = recovery.committedFiles(Topics.SENSOR_READINGS).size();
-                awaitCondition(deadline, () -> recovery.committedFiles(Topics.SENSOR_READINGS).size() > filesBefore
+                DemoWait.until(deadline, "the sink to land new files", "`./lab logs hdfs-sink`", () -> recovery.committedFiles(Topics.SENSOR_READINGS).size() > filesBefore
                         || (producing.isDone() && recovery.hasLandedUpTo(Topics.SENSOR_READINGS, endOffsets())));
                 if (recovery.committedFiles(Topics.SENSOR_READINGS).size() <= filesBefore) {
                     break; // everything landed: nothing left to interrupt
@@ -88,7 +87,7 @@ public final class LabDemo {
             progress.printf("  produced %,d readings in %.1f s%n", fleet.acknowledged(), fleet.durationMs() / 1000.0);
 
             Map<Integer, Long> target = endOffsets();
-            awaitCondition(deadline, () -> recovery.hasLandedUpTo(Topics.SENSOR_READINGS, target));
+            DemoWait.until(deadline, "every reading to land", "`./lab logs hdfs-sink`", () -> recovery.hasLandedUpTo(Topics.SENSOR_READINGS, target));
             long verifiedAt = System.currentTimeMillis();
             AuditReport audit = new LandingAudit(fs, new LakeLayout(new Path(ROOT)))
                     .audit(Topics.SENSOR_READINGS, site, fromPartition, OptionalLong.of(fleet.acknowledged()));
@@ -105,19 +104,6 @@ public final class LabDemo {
     private Map<Integer, Long> endOffsets() throws InterruptedException {
         try (Admin admin = lab.kafka().admin()) {
             return TopicOffsets.latest(admin, Topics.SENSOR_READINGS);
-        }
-    }
-
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitCondition(Instant deadline, Condition condition) throws Exception {
-        while (!condition.holds()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new JobFailedException("the demo did not finish before its deadline; see `./lab logs hdfs-sink`");
-            }
-            Thread.sleep(250);
         }
     }
 }
