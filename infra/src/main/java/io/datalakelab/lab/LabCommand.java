@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = "Runs the Data Lake Lab on this machine: Kafka (KRaft), HDFS and MariaDB as processes on 127.0.0.1.",
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Demo.class,
-                LabCommand.Logs.class, LabCommand.ConfigKeys.class, LabCommand.Lake.class, LabCommand.Cdc.class})
+                LabCommand.Logs.class, LabCommand.ConfigKeys.class, LabCommand.Lake.class, LabCommand.Cdc.class,
+                LabCommand.Simulate.class})
 public final class LabCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -218,6 +219,37 @@ public final class LabCommand implements Callable<Integer> {
             System.out.println("landing them: " + lab.rdbmsSink().endpoint());
             System.out.println("  into hdfs:///datalake/raw/rdbms.lab.<db>.<table>/dt=.../hr=..., log: ./lab logs hdfs-sink-rdbms");
             return Commands.OK;
+        }
+    }
+
+    @Command(name = "simulate", mixinStandardHelpOptions = true,
+            description = "Run the sensor simulator against the lab's Kafka, e.g. `lab simulate records=10000 producers=4 rate=500`.",
+            footer = "%nKEY=VALUE pairs are the simulator's config keys (`lab simulate --help-config`); bootstrap.servers is the lab's.")
+    static final class Simulate implements Callable<Integer> {
+        @Mixin
+        LabOptions options;
+
+        @Parameters(paramLabel = "KEY=VALUE", description = "Simulator config keys, e.g. records=10000 duration=2m rate=natural encoding=avro.")
+        List<String> settings = new ArrayList<>();
+
+        @Option(names = "--help-config", description = "List the simulator's config keys and exit.")
+        boolean helpConfig;
+
+        @Override
+        public Integer call() throws Exception {
+            if (helpConfig) {
+                System.out.print(io.datalakelab.iot.fleet.SimulatorConfig.SPEC.describeAsText());
+                return Commands.OK;
+            }
+            Lab lab = options.lab();
+            if (!lab.isUp()) {
+                System.err.println("lab simulate: the lab is not running; start it with `./lab up`");
+                return Commands.JOB_FAILED;
+            }
+            List<String> all = new ArrayList<>(List.of("bootstrap.servers=" + lab.config().bootstrapServers()));
+            all.addAll(settings);
+            return io.datalakelab.iot.fleet.SimulatorCommand.run(io.datalakelab.iot.fleet.SimulatorConfig.from(
+                    io.datalakelab.iot.fleet.SimulatorConfig.SPEC.load(null, all)));
         }
     }
 

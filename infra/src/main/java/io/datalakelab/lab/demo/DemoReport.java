@@ -1,6 +1,6 @@
 package io.datalakelab.lab.demo;
 
-import io.datalakelab.iot.fleet.FleetRunReport;
+import io.datalakelab.iot.fleet.SimulationReport;
 import io.datalakelab.sink.audit.AuditReport;
 
 /**
@@ -11,7 +11,7 @@ import io.datalakelab.sink.audit.AuditReport;
  * @param firstSendToVerifiedMs first reading sent → the moment every offset was seen committed in HDFS
  * @param changeCapture         the MySQL → Kafka → HDFS part; null when it did not run (no database, --no-cdc)
  */
-public record DemoReport(FleetRunReport fleet, AuditReport audit, int sinkKills, long firstSendToLastFileMs,
+public record DemoReport(String site, SimulationReport fleet, AuditReport audit, int sinkKills, long firstSendToLastFileMs,
                          long firstSendToVerifiedMs, ChangeCaptureDemo.Report changeCapture) {
 
     public boolean passed() {
@@ -47,9 +47,10 @@ public record DemoReport(FleetRunReport fleet, AuditReport audit, int sinkKills,
     public String toText() {
         StringBuilder out = new StringBuilder();
         out.append("Data Lake Lab demo: sensor fleet -> Kafka -> hdfs-sink -> HDFS\n");
-        out.append(String.format("  site                  %s (%d devices)%n", fleet.site(), fleet.devices()));
+        out.append(String.format("  site                  %s (%d devices)%n", site, fleet.devices()));
         out.append(String.format("  produced              %,d readings to %s in %.1f s (%,.0f readings/s), %d failed%n",
                 fleet.acknowledged(), fleet.topic(), fleet.durationMs() / 1000.0, fleet.recordsPerSecond(), fleet.failed()));
+        out.append(String.format("  late replays          %,d readings sent late, out of order, by devices back from offline%n", fleet.lateReadings()));
         out.append(String.format("  sink restarts         %d (SIGKILL mid-flow)%n", sinkKills));
         out.append(String.format("  landed in HDFS        %,d readings in %d files under /datalake/raw/%s%n", audit.records(), audit.files(), audit.topic()));
         out.append("  per partition        ");

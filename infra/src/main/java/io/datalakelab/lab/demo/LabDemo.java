@@ -2,9 +2,9 @@ package io.datalakelab.lab.demo;
 
 import io.datalakelab.core.topic.TopicOffsets;
 import io.datalakelab.core.topic.Topics;
-import io.datalakelab.iot.fleet.FleetRunReport;
-import io.datalakelab.iot.fleet.SensorFleetConfig;
-import io.datalakelab.iot.fleet.SensorFleetProducer;
+import io.datalakelab.iot.fleet.SensorSimulator;
+import io.datalakelab.iot.fleet.SimulationReport;
+import io.datalakelab.iot.fleet.SimulatorConfig;
 import io.datalakelab.lab.Lab;
 import io.datalakelab.lab.component.SinkComponent;
 import io.datalakelab.sink.audit.AuditReport;
@@ -53,14 +53,17 @@ public final class LabDemo {
         progress.println("  hdfs-sink running (" + sink.endpoint() + ")");
 
         String site = "demo-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
-        String fromPartition = new EventTimePartitioner(ZoneOffset.UTC).partitionOf(System.currentTimeMillis());
-        SensorFleetConfig fleetConfig = SensorFleetConfig.from(SensorFleetConfig.SPEC.load(null, Map.of(), List.of(
-                "bootstrap.servers=" + lab.config().bootstrapServers(),
-                "records=" + records, "devices=" + devices, "site=" + site, "rate=" + ratePerSecond)));
-        progress.printf("  producing %,d readings of %d devices at site %s%n", records, devices, site);
-        CompletableFuture<FleetRunReport> producing = CompletableFuture.supplyAsync(() -> {
+        // The fleet's faults are on: skewed clocks stamp readings up to the fleet's maximum skew before now.
+        SimulatorConfig fleetConfig = SimulatorConfig.from(SimulatorConfig.SPEC.load(null, Map.of(), List.of(
+                "bootstrap.servers=" + lab.config().bootstrapServers(), "progress.interval=0s",
+                "records=" + records, "devices=" + devices, "sites=" + site, "rate=" + (ratePerSecond > 0 ? ratePerSecond : "max"))));
+        String fromPartition = new EventTimePartitioner(ZoneOffset.UTC)
+                .partitionOf(System.currentTimeMillis() - fleetConfig.fleet().faults().maxSkew().toMillis());
+        progress.printf("  producing %,d readings of %d devices at site %s (with the fleet's faults: spikes, stuck sensors, drift, "
+                + "offline devices replaying late, skewed clocks)%n", records, devices, site);
+        CompletableFuture<SimulationReport> producing = CompletableFuture.supplyAsync(() -> {
             try {
-                return new SensorFleetProducer(fleetConfig).run();
+                return new SensorSimulator(fleetConfig, null).run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
@@ -83,7 +86,7 @@ public final class LabDemo {
                 sink.start();
                 sink.awaitReady(deadline);
             }
-            FleetRunReport fleet = producing.get();
+            SimulationReport fleet = producing.get();
             progress.printf("  produced %,d readings in %.1f s%n", fleet.acknowledged(), fleet.durationMs() / 1000.0);
 
             Map<Integer, Long> target = endOffsets();
@@ -96,7 +99,7 @@ public final class LabDemo {
                 progress.printf("  MySQL -> Kafka -> HDFS: %,d orders of %,d customers, with updates and deletes%n", orders, Math.max(1, orders / 10));
                 changes = new ChangeCaptureDemo(lab, progress).run(Math.max(1, orders / 10), orders, deadline);
             }
-            return new DemoReport(fleet, audit, kills, Math.max(0, audit.lastFileModifiedMs() - fleet.firstSendEpochMs()),
+            return new DemoReport(site, fleet, audit, kills, Math.max(0, audit.lastFileModifiedMs() - fleet.firstSendEpochMs()),
                     verifiedAt - fleet.firstSendEpochMs(), changes);
         }
     }

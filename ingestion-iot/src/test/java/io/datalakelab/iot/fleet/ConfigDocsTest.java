@@ -10,6 +10,6 @@ class ConfigDocsTest {
 
     @Test
     void theReadmeListsEveryConfigKeyAsDeclared() throws Exception {
-        assertThat(Files.readString(Path.of("README.md"))).contains(SensorFleetConfig.SPEC.describeAsMarkdown());
+        assertThat(Files.readString(Path.of("README.md"))).contains(SimulatorConfig.SPEC.describeAsMarkdown());
     }
 }

@@ -11,6 +11,9 @@ import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.message.MissingSchemaException;
 
 /**
  * The JSON encoding of {@link SensorReading} (one object, field names as in the Avro schema) and its
@@ -20,6 +23,11 @@ import org.apache.avro.generic.GenericRecord;
 public final class SensorReadingCodec {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Avro single-object encoding: {@code C3 01}, the schema's CRC-64-AVRO fingerprint (8 bytes, little endian), the datum. */
+    private static final BinaryMessageEncoder<GenericRecord> SINGLE_OBJECT_ENCODER =
+            new BinaryMessageEncoder<>(GenericData.get(), Schemas.sensorReading());
+    private static final BinaryMessageDecoder<GenericRecord> SINGLE_OBJECT_DECODER =
+            new BinaryMessageDecoder<>(GenericData.get(), Schemas.sensorReading());
 
     private SensorReadingCodec() {
     }
@@ -43,6 +51,38 @@ public final class SensorReadingCodec {
         reading.values().entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .forEach(e -> values.put(e.getKey(), e.getValue()));
         return node;
+    }
+
+    /**
+     * A reading in Avro's single-object encoding. That header is the lab's schema-id scheme: it names the writer
+     * schema by fingerprint, so a consumer needs no registry, only the schemas of {@code platform-core}.
+     */
+    public static byte[] toAvroSingleObject(SensorReading reading) {
+        try {
+            return SINGLE_OBJECT_ENCODER.encode(toAvro(reading)).array();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot encode reading of " + reading.deviceId(), e);
+        }
+    }
+
+    public static boolean isAvroSingleObject(byte[] value) {
+        return value != null && value.length >= 10 && value[0] == (byte) 0xC3 && value[1] == (byte) 0x01;
+    }
+
+    /** A reading in either encoding: Avro single-object when the value starts with its marker, JSON otherwise. */
+    public static SensorReading decode(byte[] value) {
+        if (!isAvroSingleObject(value)) {
+            return fromJson(value);
+        }
+        GenericRecord record;
+        try {
+            record = SINGLE_OBJECT_DECODER.decode(value);
+        } catch (MissingSchemaException e) {
+            throw new InvalidRecordException("Avro value written with an unknown schema: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidRecordException("Avro value cannot be decoded as a SensorReading: " + e.getMessage(), e);
+        }
+        return fromAvro(record);
     }
 
     public static SensorReading fromJson(byte[] json) {

@@ -1,0 +1,231 @@
+package io.datalakelab.iot.fleet;
+
+import io.datalakelab.core.topic.TopicProvisioner;
+import io.datalakelab.core.topic.TopicSpec;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a fleet against Kafka: N producer threads, each with its own idempotent producer ({@code acks=all}) and its
+ * share of the devices, so a device's readings keep their order in its partition and a retry never duplicates
+ * one. Runs for a count, a duration, or until {@link #stop()}; at the end every offline device reconnects and
+ * sends what it buffered, so every sequence number measured is sent.
+ */
+public final class SensorSimulator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SensorSimulator.class);
+
+    private final SimulatorConfig config;
+    private final PrintStream progress;
+    private final Fleet fleet;
+    private volatile boolean stopRequested;
+
+    private final LongAdder readingsSent = new LongAdder();
+    private final LongAdder lateSent = new LongAdder();
+    private final LongAdder malformedSent = new LongAdder();
+    private final LongAdder readingsAcked = new LongAdder();
+    private final LongAdder malformedAcked = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final AtomicLong lastAck = new AtomicLong();
+    private final AtomicReference<String> firstError = new AtomicReference<>();
+    private final ConcurrentHistogram latencyMicros = new ConcurrentHistogram(3_600_000_000L, 3);
+
+    /** @param progress where progress lines go (stderr for the command); {@code null} for none */
+    public SensorSimulator(SimulatorConfig config, PrintStream progress) {
+        this.config = config;
+        this.progress = progress;
+        this.fleet = new Fleet(config.fleet(), config.devices());
+    }
+
+    public Fleet fleet() {
+        return fleet;
+    }
+
+    /** Asks the run to end: producers finish the reading in hand, flush the offline buffers, and wait for acknowledgements. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    public SimulationReport run() throws InterruptedException {
+        if (!config.isBounded() && progress == null) {
+            throw new IllegalStateException("an unbounded run needs records, duration or stop()");
+        }
+        ensureTopic();
+        long firstSend = System.currentTimeMillis();
+        long scheduleStart = config.clock() == SimulatorConfig.Clock.SIMULATED && config.clockStart() != null
+                ? config.clockStart().toEpochMilli() : firstSend;
+        long deadlineNanos = config.duration().isZero() ? Long.MAX_VALUE : System.nanoTime() + config.duration().toNanos();
+        int producers = Math.min(config.producers(), fleet.devices().size());
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> crashes = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int w = 0; w < producers; w++) {
+            long quota = config.records() == 0 ? Long.MAX_VALUE : config.records() / producers + (w < config.records() % producers ? 1 : 0);
+            List<SimulatedDevice> share = fleet.shareOf(w, producers);
+            int worker = w;
+            Thread t = new Thread(() -> {
+                try {
+                    produce(worker, share, quota, scheduleStart, deadlineNanos);
+                } catch (Throwable e) {
+                    crashes.add(e);
+                    stopRequested = true;
+                }
+            }, "sensor-simulator-producer-" + w);
+            threads.add(t);
+            t.start();
+        }
+        ScheduledExecutorService ticker = startProgress();
+        try {
+            for (Thread t : threads) {
+                t.join();
+            }
+        } finally {
+            if (ticker != null) {
+                ticker.shutdownNow();
+            }
+        }
+        if (!crashes.isEmpty()) {
+            throw new IllegalStateException("a producer thread failed: " + crashes.get(0), crashes.get(0));
+        }
+        return report(producers, firstSend);
+    }
+
+    private void produce(int worker, List<SimulatedDevice> devices, long quota, long scheduleStart, long deadlineNanos) {
+        FleetSchedule schedule = new FleetSchedule(devices, scheduleStart);
+        RatePacer pacer = new RatePacer(config.rate().share(Math.min(config.producers(), fleet.devices().size())),
+                config.burstFactor(), config.burstEvery(), config.burstLength(), scheduleStart);
+        FaultSpec faults = config.fleet().faults();
+        List<Emission> out = new ArrayList<>();
+        long measured = 0;
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(worker), new StringSerializer(), new ByteArraySerializer())) {
+            while (measured < quota && !stopRequested && System.nanoTime() < deadlineNanos) {
+                FleetSchedule.Slot slot = schedule.next();
+                pacer.awaitTurn(slot.dueMs());
+                long clockTime = config.clock() == SimulatorConfig.Clock.SIMULATED ? slot.dueMs() : System.currentTimeMillis();
+                long before = slot.device().readingsMeasured();
+                slot.device().tick(clockTime, faults, out);
+                measured += slot.device().readingsMeasured() - before;
+                send(producer, out);
+            }
+            for (SimulatedDevice device : devices) {
+                device.reconnect(out);
+            }
+            send(producer, out);
+            producer.flush();
+        }
+    }
+
+    private void send(KafkaProducer<String, byte[]> producer, List<Emission> emissions) {
+        for (Emission emission : emissions) {
+            byte[] value;
+            boolean isReading = emission instanceof Emission.Reading;
+            if (emission instanceof Emission.Reading r) {
+                value = config.encoding().encode(r.reading());
+                readingsSent.increment();
+                if (r.late()) {
+                    lateSent.increment();
+                }
+            } else {
+                Emission.Malformed m = (Emission.Malformed) emission;
+                value = config.encoding().encodeMalformed(m.kind(), m.basis());
+                malformedSent.increment();
+            }
+            long sentNanos = System.nanoTime();
+            producer.send(new ProducerRecord<>(config.topic().name(), emission.deviceId(), value), (metadata, error) -> {
+                if (error == null) {
+                    latencyMicros.recordValue(Math.max(0, (System.nanoTime() - sentNanos) / 1000));
+                    (isReading ? readingsAcked : malformedAcked).increment();
+                    lastAck.accumulateAndGet(System.currentTimeMillis(), Math::max);
+                } else {
+                    failed.increment();
+                    firstError.compareAndSet(null, describe(emission) + ": " + error);
+                }
+            });
+        }
+        emissions.clear();
+    }
+
+    private static String describe(Emission emission) {
+        return emission instanceof Emission.Reading r ? r.deviceId() + " #" + r.reading().sequence()
+                : emission.deviceId() + " malformed " + ((Emission.Malformed) emission).kind();
+    }
+
+    private ScheduledExecutorService startProgress() {
+        if (progress == null || config.progressInterval().isZero()) {
+            return null;
+        }
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "sensor-simulator-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.progressInterval().toMillis();
+        AtomicLong previous = new AtomicLong();
+        ticker.scheduleAtFixedRate(() -> {
+            long acked = readingsAcked.sum();
+            progress.printf("sensor-simulator: %,d sent, %,d acknowledged, %,d failed, %,.0f/s, p99 %.1f ms%n", readingsSent.sum(), acked,
+                    failed.sum(), (acked - previous.getAndSet(acked)) * 1000.0 / every, latencyMicros.getValueAtPercentile(99) / 1000.0);
+        }, every, every, TimeUnit.MILLISECONDS);
+        return ticker;
+    }
+
+    private SimulationReport report(int producers, long firstSend) {
+        SimulationReport.Latency latency = new SimulationReport.Latency(latencyMicros.getValueAtPercentile(50) / 1000.0,
+                latencyMicros.getValueAtPercentile(95) / 1000.0, latencyMicros.getValueAtPercentile(99) / 1000.0,
+                latencyMicros.getMaxValue() / 1000.0);
+        return new SimulationReport(config.topic().name(), config.encoding().name().toLowerCase(java.util.Locale.ROOT), producers,
+                fleet.devices().size(), readingsSent.sum(), lateSent.sum(), malformedSent.sum(), readingsAcked.sum(), malformedAcked.sum(),
+                failed.sum(), firstSend, lastAck.get(), latency, firstError.get());
+    }
+
+    private void ensureTopic() throws InterruptedException {
+        Properties adminProps = new Properties();
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        try (Admin admin = Admin.create(adminProps)) {
+            int brokers;
+            try {
+                brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers() + " (bootstrap.servers): "
+                        + (e.getCause() == null ? e : e.getCause().getMessage()), e);
+            }
+            TopicSpec fitted = config.topic().forBrokers(brokers);
+            String difference = new TopicProvisioner(admin).ensure(fitted);
+            if (!difference.isEmpty()) {
+                LOG.warn(difference);
+            }
+        }
+    }
+
+    Properties producerProperties(int worker) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Duration.ofMinutes(2).toMillis()));
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, "sensor-simulator-" + worker);
+        p.putAll(config.producerOverrides());
+        return p;
+    }
+}

@@ -1,0 +1,67 @@
+package io.datalakelab.iot.fleet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datalakelab.core.cli.Commands;
+import io.datalakelab.core.cli.ServiceOptions;
+import io.datalakelab.core.config.ConfigValues;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/**
+ * {@code sensor-simulator}: runs the fleet against Kafka, prints progress and a summary on stderr and the JSON
+ * report on stdout. Ctrl-C ends an unbounded run cleanly: buffers flushed, every acknowledgement awaited.
+ */
+@Command(name = "sensor-simulator", mixinStandardHelpOptions = true,
+        description = "Simulated sensor fleet: realistic signals, faults and late data, with per-device sequence numbers, into Kafka.",
+        footer = "%nConfig keys are listed by --help-config; the module README has them too.")
+public final class SimulatorCommand implements Callable<Integer> {
+
+    @Mixin
+    ServiceOptions options;
+
+    public static void main(String[] args) {
+        Commands.runAndExit(new SimulatorCommand(), args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Optional<ConfigValues> values = options.loadToRun(SimulatorConfig.SPEC);
+        if (values.isEmpty()) {
+            return Commands.OK;
+        }
+        return run(SimulatorConfig.from(values.get()));
+    }
+
+    /** Runs one simulation and reports it; the exit code is 1 when any record was not acknowledged. */
+    public static int run(SimulatorConfig config) throws InterruptedException, java.io.IOException {
+        SensorSimulator simulator = new SensorSimulator(config, System.err);
+        System.err.printf("sensor-simulator: %d devices at %s, rate %s (natural rate %,.1f readings/s), %s%n",
+                simulator.fleet().devices().size(), String.join(",", config.fleet().sites().stream().map(SiteSpec::name).toList()),
+                config.rate(), simulator.fleet().naturalRatePerSecond(),
+                config.isBounded() ? (config.records() > 0 ? config.records() + " readings" : "") + (config.duration().isZero() ? "" : " for " + config.duration())
+                        : "until Ctrl-C");
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread onCtrlC = new Thread(() -> {
+            simulator.stop();
+            try {
+                finished.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        SimulationReport report;
+        try {
+            report = simulator.run();
+        } finally {
+            finished.countDown();
+        }
+        System.err.print(report.toText());
+        System.out.println(new ObjectMapper().writeValueAsString(report));
+        System.out.flush();
+        return report.failed() > 0 ? Commands.JOB_FAILED : Commands.OK;
+    }
+}
