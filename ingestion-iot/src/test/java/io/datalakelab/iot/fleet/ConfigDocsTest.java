@@ -10,6 +10,8 @@ class ConfigDocsTest {
 
     @Test
     void theReadmeListsEveryConfigKeyAsDeclared() throws Exception {
-        assertThat(Files.readString(Path.of("README.md"))).contains(SimulatorConfig.SPEC.describeAsMarkdown());
+        String readme = Files.readString(Path.of("README.md"));
+        assertThat(readme).contains(SimulatorConfig.SPEC.describeAsMarkdown());
+        assertThat(readme).contains(io.datalakelab.iot.speed.SpeedLayerConfig.SPEC.describeAsMarkdown());
     }
 }
