@@ -7,6 +7,7 @@ import io.datalakelab.lab.component.HdfsComponent;
 import io.datalakelab.lab.component.KafkaComponent;
 import io.datalakelab.lab.component.LabComponent;
 import io.datalakelab.lab.component.CdcComponent;
+import io.datalakelab.lab.component.SpeedLayerComponent;
 import io.datalakelab.lab.component.SinkComponent;
 import io.datalakelab.lab.process.LabState;
 import io.datalakelab.lab.process.ManagedProcess;
@@ -36,6 +37,7 @@ public final class Lab {
     private final SinkComponent sink;
     private final CdcComponent cdc;
     private final SinkComponent rdbmsSink;
+    private final SpeedLayerComponent speedLayer;
 
     public Lab(LabConfig config, Path stateDir) {
         this.config = config;
@@ -46,6 +48,7 @@ public final class Lab {
         this.sink = new SinkComponent(config, state, hdfs.replication(), SinkComponent.Flow.sensorReadings(config));
         this.cdc = new CdcComponent(config, state, config.brokers());
         this.rdbmsSink = new SinkComponent(config, state, hdfs.replication(), SinkComponent.Flow.changeEvents(config));
+        this.speedLayer = new SpeedLayerComponent(config, state);
     }
 
     public LabConfig config() {
@@ -73,6 +76,10 @@ public final class Lab {
         return rdbmsSink;
     }
 
+    public SpeedLayerComponent speedLayer() {
+        return speedLayer;
+    }
+
     public DatabaseComponent database() {
         return database;
     }
@@ -91,6 +98,7 @@ public final class Lab {
         out.add(sink);
         out.add(cdc);
         out.add(rdbmsSink);
+        out.add(speedLayer);
         return out;
     }
 
@@ -168,6 +176,7 @@ public final class Lab {
         stopAll(sink.processes(), killed);
         stopAll(rdbmsSink.processes(), killed);
         stopAll(cdc.processes(), killed);
+        stopAll(speedLayer.processes(), killed);
         stopAll(kafka.processes(), killed);
         stopAll(hdfs.processes(), killed);
         stopAll(database.processes(), killed);

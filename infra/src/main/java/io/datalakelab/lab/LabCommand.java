@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
         description = "Runs the Data Lake Lab on this machine: Kafka (KRaft), HDFS and MariaDB as processes on 127.0.0.1.",
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Demo.class,
                 LabCommand.Logs.class, LabCommand.ConfigKeys.class, LabCommand.Lake.class, LabCommand.Cdc.class,
-                LabCommand.Simulate.class})
+                LabCommand.Simulate.class, LabCommand.SpeedLayer.class})
 public final class LabCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -253,12 +253,36 @@ public final class LabCommand implements Callable<Integer> {
         }
     }
 
+    @Command(name = "speed-layer", mixinStandardHelpOptions = true,
+            description = "Start the Kafka Streams speed layer on the lab: alerts to iot.alerts, windowed aggregates to iot.aggregates.*.")
+    static final class SpeedLayer implements Callable<Integer> {
+        @Mixin
+        LabOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            Lab lab = options.lab();
+            if (!lab.isUp()) {
+                System.err.println("lab speed-layer: the lab is not running; starting it");
+                lab.up(System.err);
+            }
+            lab.speedLayer().start();
+            lab.speedLayer().awaitReady(java.time.Instant.now().plus(lab.config().readyTimeout()));
+            System.out.println("speed layer: " + lab.speedLayer().endpoint());
+            System.out.println("  iot.sensor-readings -> iot.alerts, iot.aggregates.device-1m, iot.aggregates.site-1m");
+            System.out.println("  watch: bin/kafka-console-consumer.sh --bootstrap-server " + lab.config().bootstrapServers().split(",")[0]
+                    + " --topic iot.alerts --from-beginning");
+            System.out.println("  config " + lab.speedLayer().configFile() + ", log: ./lab logs speed-layer");
+            return Commands.OK;
+        }
+    }
+
     @Command(name = "logs", mixinStandardHelpOptions = true, description = "Print a component's log, e.g. `lab logs kafka-1`.")
     static final class Logs implements Callable<Integer> {
         @Mixin
         LabOptions options;
 
-        @Parameters(arity = "0..1", paramLabel = "COMPONENT", description = "kafka-1, hdfs-namenode, hdfs-datanode-1, database, hdfs-sink, ingestion-rdbms, hdfs-sink-rdbms; none lists them.")
+        @Parameters(arity = "0..1", paramLabel = "COMPONENT", description = "kafka-1, hdfs-namenode, hdfs-datanode-1, database, hdfs-sink, ingestion-rdbms, hdfs-sink-rdbms, speed-layer; none lists them.")
         String component;
 
         @Option(names = {"-n", "--lines"}, defaultValue = "100", description = "Last lines to print (default: ${DEFAULT-VALUE}).")

@@ -17,7 +17,8 @@ import java.util.List;
 public record LabConfig(int brokers, List<Integer> kafkaClientPorts, List<Integer> kafkaControllerPorts, String kafkaHeap,
                         int dataNodes, int nameNodeRpcPort, int nameNodeHttpPort, List<Integer> dataNodePorts, String hdfsHeap,
                         Database database, int databasePort, int sinkHealthPort, String sinkHeap, Duration readyTimeout,
-                        int cdcHealthPort, String cdcHeap, int rdbmsSinkHealthPort) {
+                        int cdcHealthPort, String cdcHeap, int rdbmsSinkHealthPort, int speedLayerHealthPort,
+                        String speedLayerHeap) {
 
     /** Which MySQL-compatible server the lab runs. */
     public enum Database {
@@ -68,11 +69,17 @@ public record LabConfig(int brokers, List<Integer> kafkaClientPorts, List<Intege
     static final ConfigKey<Integer> RDBMS_SINK_HEALTH_PORT = SPEC.define(ConfigKey.of("rdbms.sink.health.port", ConfigType.INT, 8083, port(),
             "Port of /health and /metrics of the HDFS sink that lands the change-event topics (`lab cdc`)."));
 
+    static final ConfigKey<Integer> SPEED_LAYER_HEALTH_PORT = SPEC.define(ConfigKey.of("speed.layer.health.port", ConfigType.INT, 8084, port(),
+            "Port of the speed layer's /health and /metrics (`lab speed-layer`)."));
+    static final ConfigKey<String> SPEED_LAYER_HEAP = SPEC.define(ConfigKey.of("speed.layer.heap", ConfigType.STRING, "384m", heap(),
+            "Maximum heap of the speed layer JVM."));
+
     public static LabConfig from(ConfigValues v) {
         return new LabConfig(v.get(BROKERS), v.get(KAFKA_CLIENT_PORTS), v.get(KAFKA_CONTROLLER_PORTS), v.get(KAFKA_HEAP),
                 v.get(DATA_NODES), v.get(NAMENODE_RPC_PORT), v.get(NAMENODE_HTTP_PORT), v.get(DATANODE_PORTS), v.get(HDFS_HEAP),
                 v.get(DATABASE), v.get(DATABASE_PORT), v.get(SINK_HEALTH_PORT), v.get(SINK_HEAP), v.get(READY_TIMEOUT),
-                v.get(CDC_HEALTH_PORT), v.get(CDC_HEAP), v.get(RDBMS_SINK_HEALTH_PORT));
+                v.get(CDC_HEALTH_PORT), v.get(CDC_HEAP), v.get(RDBMS_SINK_HEALTH_PORT),
+                v.get(SPEED_LAYER_HEALTH_PORT), v.get(SPEED_LAYER_HEAP));
     }
 
     public String bootstrapServers() {

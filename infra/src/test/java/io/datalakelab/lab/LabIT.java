@@ -60,7 +60,7 @@ class LabIT {
                 "hdfs.datanode.ports=" + ports(9),
                 "database.port=" + FreePorts.next(),
                 "sink.health.port=" + FreePorts.next(), "cdc.health.port=" + FreePorts.next(),
-                "rdbms.sink.health.port=" + FreePorts.next());
+                "rdbms.sink.health.port=" + FreePorts.next(), "speed.layer.health.port=" + FreePorts.next());
         lab = new Lab(LabConfig.from(LabConfig.SPEC.load(null, Map.of(), settings)), stateDir);
         upReport = lab.up(System.err);
     }
@@ -120,6 +120,59 @@ class LabIT {
 
     @Test
     @Order(3)
+    void theSpeedLayerProcessRaisesAnAlertForEveryDemoReadingOver80Kg() throws Exception {
+        lab.speedLayer().start();
+        lab.speedLayer().awaitReady(java.time.Instant.now().plusSeconds(120));
+        long over80 = 0;
+        long inTopic = 0;
+        try (var consumer = reader(Topics.SENSOR_READINGS, "read_uncommitted")) {
+            Map<Integer, Long> end = new java.util.HashMap<>();
+            try (var admin = lab.kafka().admin()) {
+                end.putAll(io.datalakelab.core.topic.TopicOffsets.latest(admin, Topics.SENSOR_READINGS));
+            }
+            long total = end.values().stream().mapToLong(Long::longValue).sum();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (inTopic < total && System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(300))) {
+                    inTopic++;
+                    var reading = io.datalakelab.core.schema.SensorReadingCodec.decode(r.value());
+                    over80 += reading.values().getOrDefault("weight", 0.0) > 80 ? 1 : 0;
+                }
+            }
+            assertThat(inTopic).isEqualTo(total);
+        }
+        assertThat(over80).as("the demo fleet has wearables of heavy people").isPositive();
+        long alerts = 0;
+        try (var consumer = reader(Topics.ALERTS, "read_committed")) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            boolean settled = false;
+            while (!settled && System.nanoTime() < deadline) {
+                // Once the count is reached, one more quiet poll shows that no duplicate follows.
+                var records = consumer.poll(Duration.ofMillis(alerts >= over80 ? 2000 : 300));
+                settled = alerts >= over80 && records.isEmpty();
+                for (var r : records) {
+                    alerts += new String(r.value(), StandardCharsets.UTF_8).contains("\"rule\":\"weight-over-80\"") ? 1 : 0;
+                }
+            }
+        }
+        assertThat(alerts).isEqualTo(over80);
+        assertThat(lab.status().stream().filter(s -> s.name().equals("speed-layer")).findFirst().orElseThrow().healthy()).isTrue();
+    }
+
+    private static org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> reader(String topic, String isolation) {
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", lab.config().bootstrapServers());
+        p.put("group.id", "lab-it-" + topic + "-" + System.nanoTime());
+        p.put("auto.offset.reset", "earliest");
+        p.put("isolation.level", isolation);
+        var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(p, new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+        consumer.subscribe(List.of(topic));
+        return consumer;
+    }
+
+    @Test
+    @Order(4)
     void theCoursesKafkaPythonScriptsRunAgainstTheLab() throws Exception {
         assertThat(Path.of("/usr/bin/python3")).as("python3 from Debian (see README: apt-get install python3-kafka)").exists();
         Path scripts = REPOSITORY.resolve("docs/examples/python");
@@ -137,7 +190,7 @@ class LabIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void kafkasConsoleToolsAcceptTheCoursesCommandLines() throws Exception {
         String topic = "teste";
         ProcessResult created = tool("kafka-topics.sh", "--create", "--zookeeper", "localhost:2181", "--bootstrap-server", bootstrap(),
@@ -160,7 +213,7 @@ class LabIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void upAfterABrokerCrashStartsItAgainOnItsData() throws Exception {
         ManagedProcess broker2 = lab.kafka().processes().get(1);
         long oldPid = broker2.running().orElseThrow().pid();
@@ -175,7 +228,7 @@ class LabIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void startingWithAnotherBrokerCountOnTheSameDataFailsNamingTheWayOut() {
         List<String> oneBroker = new ArrayList<>(settings);
         oneBroker.add("kafka.brokers=1");
@@ -184,7 +237,7 @@ class LabIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void downStopsEveryProcessAndFreesItsPorts() throws Exception {
         List<ProcessHandle> processes = new ArrayList<>();
         for (var component : List.of(lab.kafka(), lab.hdfs(), lab.sink())) {
