@@ -67,9 +67,6 @@ public final class SensorSimulator {
     }
 
     public SimulationReport run() throws InterruptedException {
-        if (!config.isBounded() && progress == null) {
-            throw new IllegalStateException("an unbounded run needs records, duration or stop()");
-        }
         ensureTopic();
         long firstSend = System.currentTimeMillis();
         long scheduleStart = config.clock() == SimulatorConfig.Clock.SIMULATED && config.clockStart() != null

@@ -29,7 +29,7 @@ import org.apache.kafka.streams.state.WindowStore;
  * <pre>
  * input ─ decode (event time) ─┬─ not a reading ──────────────────────────> dlq (reason in headers)
  *                              ├─ alert rules (per-device state store) ───> alerts
- *                              └─ by device, tumbling window (+ grace) ─┬─> aggregates.device-&lt;size&gt;
+ *                              └─ by device (no repartition), tumbling window (+ grace) ─┬─> aggregates.device-&lt;size&gt;
  *                                                                       └─ by site (repartition), merged ─> aggregates.site-&lt;size&gt;
  * </pre>
  */
@@ -47,7 +47,7 @@ public final class SpeedLayerTopology {
 
         KStream<String, byte[]> input = builder.stream(config.inputTopic(), Consumed.with(Serdes.String(), Serdes.ByteArray()));
         Map<String, KStream<String, ReadingParser.Parsed>> parsed = input
-                .process(() -> new ReadingParser(metrics), Named.as("decode-readings"))
+                .processValues(() -> new ReadingParser(metrics), Named.as("decode-readings"))
                 .split(Named.as("parsed-"))
                 .branch((key, p) -> p.reading() != null, Branched.as("readings"))
                 .defaultBranch(Branched.as("dead-letters"));
@@ -79,7 +79,7 @@ public final class SpeedLayerTopology {
 
     private static KTable<Windowed<String>, WindowStats> deviceWindows(KStream<String, SensorReading> readings, SpeedLayerConfig config) {
         TimeWindows windows = TimeWindows.ofSizeAndGrace(config.windowSize(), config.windowGrace());
-        TimeWindowedKStream<String, SensorReading> windowed = readings.groupByKey(Grouped.with("by-device", Serdes.String(), new SensorReadingSerde()))
+        TimeWindowedKStream<String, SensorReading> windowed = readings.groupByKey(Grouped.with(Serdes.String(), new SensorReadingSerde()))
                 .windowedBy(windows);
         Materialized<String, WindowStats, WindowStore<Bytes, byte[]>> store = Materialized
                 .<String, WindowStats, WindowStore<Bytes, byte[]>>as("device-window-stats")

@@ -217,6 +217,17 @@ class FleetSimulationTest {
         assertThatThrownBy(() -> SendRate.parse("-3")).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void aFixedRateIsMultipliedDuringBurstsOnly() {
+        RatePacer pacer = new RatePacer(SendRate.parse("100"), 5, Duration.ofSeconds(60), Duration.ofSeconds(5), START);
+        long now = System.nanoTime();
+        assertThat(pacer.currentRate(now)).as("a run starts with a burst").isEqualTo(500);
+        assertThat(pacer.currentRate(now + Duration.ofSeconds(10).toNanos())).isEqualTo(100);
+        assertThat(pacer.currentRate(now + Duration.ofSeconds(61).toNanos())).isEqualTo(500);
+        RatePacer steady = new RatePacer(SendRate.parse("100"), 1, Duration.ofSeconds(60), Duration.ofSeconds(5), START);
+        assertThat(steady.currentRate(System.nanoTime())).isEqualTo(100);
+    }
+
     /** Runs the fleet on its simulated clock, single-threaded, for {@code readings} readings; then reconnects every device. */
     static List<Emission> simulate(FleetSpec spec, int devices, long readings) {
         Fleet fleet = new Fleet(spec, devices);

@@ -138,10 +138,13 @@ class SpeedLayerTopologyTest {
         input.pipeInput("c9", "{\"deviceId\": \"c9\", truncated".getBytes(StandardCharsets.UTF_8), T0);
         input.pipeInput("c9", "{\"deviceId\":\"c9\",\"deviceType\":\"climate\",\"site\":\"lab\",\"eventTime\":1,\"values\":{}}"
                 .getBytes(StandardCharsets.UTF_8), T0);
+        input.pipeInput("not-c9", SensorReadingCodec.toJson(climate("c9", T0, 20.0)), T0);
         send(climate("c9", T0, 31.0));
 
         List<TestRecord<String, byte[]>> dead = deadLetters.readRecordsToList();
-        assertThat(dead).hasSize(2);
+        assertThat(dead).hasSize(3);
+        assertThat(header(dead.get(2), ReadingParser.REASON_HEADER))
+                .isEqualTo("record key 'not-c9' is not the reading's deviceId 'c9' (readings are keyed by device id)");
         assertThat(header(dead.get(0), ReadingParser.REASON_HEADER)).startsWith("value is not JSON");
         assertThat(header(dead.get(1), ReadingParser.REASON_HEADER)).isEqualTo("field 'sequence' is missing or not an integer");
         assertThat(header(dead.get(1), ReadingParser.SOURCE_HEADER)).isEqualTo("iot.sensor-readings-0@1");

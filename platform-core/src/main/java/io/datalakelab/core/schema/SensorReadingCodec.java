@@ -32,12 +32,28 @@ public final class SensorReadingCodec {
     private SensorReadingCodec() {
     }
 
+    /** The JSON of a reading, streamed (no tree): the same bytes as {@link #toJsonNode}, values sorted by name. */
     public static byte[] toJson(SensorReading reading) {
-        try {
-            return JSON.writeValueAsBytes(toJsonNode(reading));
-        } catch (JsonProcessingException e) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(192);
+        try (com.fasterxml.jackson.core.JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("deviceId", reading.deviceId());
+            json.writeStringField("deviceType", reading.deviceType());
+            json.writeStringField("site", reading.site());
+            json.writeNumberField("eventTime", reading.eventTime());
+            json.writeNumberField("sequence", reading.sequence());
+            json.writeObjectFieldStart("values");
+            String[] names = reading.values().keySet().toArray(new String[0]);
+            java.util.Arrays.sort(names);
+            for (String name : names) {
+                json.writeNumberField(name, reading.values().get(name));
+            }
+            json.writeEndObject();
+            json.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException("cannot encode reading of " + reading.deviceId(), e);
         }
+        return out.toByteArray();
     }
 
     public static ObjectNode toJsonNode(SensorReading reading) {

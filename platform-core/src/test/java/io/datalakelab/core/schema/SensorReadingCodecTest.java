@@ -36,6 +36,14 @@ class SensorReadingCodecTest {
     }
 
     @Test
+    void theStreamedJsonIsTheTreesJsonWithValuesSortedByName() {
+        assertThat(new String(SensorReadingCodec.toJson(READING), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(SensorReadingCodec.toJsonNode(READING).toString())
+                .isEqualTo("{\"deviceId\":\"thermo-0042\",\"deviceType\":\"thermometer\",\"site\":\"plant-a\",\"eventTime\":1700000000000,"
+                        + "\"sequence\":42,\"values\":{\"humidity\":40.0,\"temperature\":21.5}}");
+    }
+
+    @Test
     void avroRecordValidatesAgainstTheSchemaAndConvertsBackToTheOriginal() {
         GenericRecord record = SensorReadingCodec.toAvro(READING);
 
