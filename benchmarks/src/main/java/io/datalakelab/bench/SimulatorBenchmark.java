@@ -61,6 +61,9 @@ public final class SimulatorBenchmark implements Callable<Integer> {
             + "the perf test's random payload and JSON readings compress differently, so the fair comparison is none).")
     String compression;
 
+    @Option(names = "--linger-ms", defaultValue = "5", description = "linger.ms of both producers (default: ${DEFAULT-VALUE}, the simulator's).")
+    int lingerMs;
+
     @Option(names = "--batch-size", defaultValue = "16384", description = "batch.size of both producers (default: ${DEFAULT-VALUE}, Kafka's).")
     int batchSize;
 
@@ -95,8 +98,8 @@ public final class SimulatorBenchmark implements Callable<Integer> {
         Measurements.progress("%s", atLeastOnce);
 
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "## Sensor simulator and speed layer: %,d records, %d B mean record, acks=all, idempotent, linger.ms=5, batch.size %d, compression %s%n%n",
-                records, recordSize, batchSize, compression));
+        out.append(String.format(Locale.ROOT, "## Sensor simulator and speed layer: %,d records, %d B mean record, acks=all, idempotent, linger.ms %d, batch.size %d, compression %s%n%n",
+                records, recordSize, lingerMs, batchSize, compression));
         out.append("| run | records | records/s | p50 ms | p99 ms | vs perf test |\n|---|---|---|---|---|---|\n");
         double perf = runs.get(0).recordsPerSecond();
         for (Run r : runs) {
@@ -137,7 +140,7 @@ public final class SimulatorBenchmark implements Callable<Integer> {
         Measurements.progress("kafka-producer-perf-test: %,d records of %d B to %s ...", records, recordSize, topic);
         Process process = new ProcessBuilder(perfTest.toString(), "--topic", topic, "--num-records", Integer.toString(records),
                 "--record-size", Integer.toString(recordSize), "--throughput", "-1", "--producer-props",
-                "bootstrap.servers=" + bootstrapServers, "acks=all", "enable.idempotence=true", "linger.ms=5",
+                "bootstrap.servers=" + bootstrapServers, "acks=all", "enable.idempotence=true", "linger.ms=" + lingerMs,
                 "compression.type=" + compression, "batch.size=" + batchSize).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<String> lines = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -158,7 +161,7 @@ public final class SimulatorBenchmark implements Callable<Integer> {
         Measurements.progress("sensor simulator: %,d readings, %d producer(s), compression %s to %s ...", records, producers, compressionType, topic);
         SimulationReport report = new SensorSimulator(SimulatorConfig.from(SimulatorConfig.SPEC.load(null, Map.of(), List.of(
                 "bootstrap.servers=" + bootstrapServers, "topic=" + topic, "records=" + records, "rate=max", "producers=" + producers,
-                "progress.interval=0s", "kafka.compression.type=" + compressionType, "kafka.batch.size=" + batchSize))), null).run();
+                "progress.interval=0s", "kafka.compression.type=" + compressionType, "kafka.batch.size=" + batchSize, "kafka.linger.ms=" + lingerMs))), null).run();
         if (report.failed() > 0) {
             throw new JobFailedException(report.failed() + " readings failed: " + report.firstError());
         }
