@@ -8,12 +8,12 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Free TCP ports on 127.0.0.1 for fixtures. Tests never take the lab's fixed ports (9092-9094, 9870, 3306),
+ * Free TCP ports on 127.0.0.1 for fixtures. Tests never take the lab's fixed ports (9092-9094, 9870, 3306) nor MQTT's 1883,
  * so a test suite runs while a lab is up; the kernel's ephemeral range never contains them.
  */
 public final class FreePorts {
 
-    private static final Set<Integer> LAB_PORTS = Set.of(9092, 9093, 9094, 9870, 3306, 8020);
+    private static final Set<Integer> LAB_PORTS = Set.of(9092, 9093, 9094, 9870, 3306, 8020, 1883);
     private static final Set<Integer> HANDED_OUT = new HashSet<>();
 
     private FreePorts() {

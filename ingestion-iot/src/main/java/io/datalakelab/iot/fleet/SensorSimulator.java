@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * one. Runs for a count, a duration, or until {@link #stop()}; at the end every offline device reconnects and
  * sends what it buffered, so every sequence number measured is sent.
  */
-public final class SensorSimulator {
+public final class SensorSimulator implements SimulationRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(SensorSimulator.class);
 
@@ -57,15 +57,18 @@ public final class SensorSimulator {
         this.fleet = new Fleet(config.fleet(), config.devices());
     }
 
+    @Override
     public Fleet fleet() {
         return fleet;
     }
 
     /** Asks the run to end: producers finish the reading in hand, flush the offline buffers, and wait for acknowledgements. */
+    @Override
     public void stop() {
         stopRequested = true;
     }
 
+    @Override
     public SimulationReport run() throws InterruptedException {
         ensureTopic();
         long firstSend = System.currentTimeMillis();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datalakelab.core.cli.Commands;
 import io.datalakelab.core.cli.ServiceOptions;
 import io.datalakelab.core.config.ConfigValues;
+import io.datalakelab.iot.mqtt.MqttFleetPublisher;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -11,11 +12,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * {@code sensor-simulator}: runs the fleet against Kafka, prints progress and a summary on stderr and the JSON
- * report on stdout. Ctrl-C ends an unbounded run cleanly: buffers flushed, every acknowledgement awaited.
+ * {@code sensor-simulator}: runs the fleet against Kafka (or, with {@code output=mqtt}, an MQTT broker), prints
+ * progress and a summary on stderr and the JSON report on stdout. Ctrl-C ends an unbounded run cleanly: buffers
+ * flushed, every acknowledgement awaited.
  */
 @Command(name = "sensor-simulator", mixinStandardHelpOptions = true,
-        description = "Simulated sensor fleet: realistic signals, faults and late data, with per-device sequence numbers, into Kafka.",
+        description = "Simulated sensor fleet: realistic signals, faults and late data, with per-device sequence numbers, into Kafka or an MQTT broker.",
         footer = "%nConfig keys are listed by --help-config; the module README has them too.")
 public final class SimulatorCommand implements Callable<Integer> {
 
@@ -37,12 +39,14 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     /** Runs one simulation and reports it; the exit code is 1 when any record was not acknowledged. */
     public static int run(SimulatorConfig config) throws InterruptedException, java.io.IOException {
-        SensorSimulator simulator = new SensorSimulator(config, System.err);
-        System.err.printf("sensor-simulator: %d devices at %s, rate %s (natural rate %,.1f readings/s), %s%n",
+        SimulationRun simulator = config.output() == SimulatorConfig.Output.MQTT
+                ? new MqttFleetPublisher(config, System.err) : new SensorSimulator(config, System.err);
+        System.err.printf("sensor-simulator: %d devices at %s, rate %s (natural rate %,.1f readings/s), %s, to %s%n",
                 simulator.fleet().devices().size(), String.join(",", config.fleet().sites().stream().map(SiteSpec::name).toList()),
                 config.rate(), simulator.fleet().naturalRatePerSecond(),
                 config.isBounded() ? (config.records() > 0 ? config.records() + " readings" : "") + (config.duration().isZero() ? "" : " for " + config.duration())
-                        : "until Ctrl-C");
+                        : "until Ctrl-C",
+                config.output() == SimulatorConfig.Output.MQTT ? config.mqttBroker() + " (MQTT QoS " + config.mqttQos() + ")" : config.bootstrapServers());
         CountDownLatch finished = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {
             simulator.stop();

@@ -13,6 +13,7 @@ import io.datalakelab.core.config.ConfigType;
 import io.datalakelab.core.config.ConfigValues;
 import io.datalakelab.core.topic.TopicSpec;
 import io.datalakelab.core.topic.Topics;
+import io.datalakelab.iot.mqtt.MqttTopics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,10 +25,14 @@ import java.util.Map;
 public record SimulatorConfig(String bootstrapServers, TopicSpec topic, FleetSpec fleet, int devices, long records,
                               Duration duration, SendRate rate, double burstFactor, Duration burstEvery,
                               Duration burstLength, int producers, ReadingEncoding encoding, Clock clock,
-                              Instant clockStart, Duration progressInterval, Map<String, String> producerOverrides) {
+                              Instant clockStart, Duration progressInterval, Map<String, String> producerOverrides,
+                              Output output, String mqttBroker, String mqttTopicPrefix, int mqttQos) {
 
     /** Which time a reading carries: when it is sent, or the fleet's own schedule from {@code clock.start}. */
     public enum Clock { WALL, SIMULATED }
+
+    /** Where the devices send: straight into Kafka, or to an MQTT broker from which the MQTT bridge moves them into Kafka. */
+    public enum Output { KAFKA, MQTT }
 
     public static final ConfigSpec SPEC = new ConfigSpec("sensor-simulator", "SIMULATOR_").passThrough("kafka.");
 
@@ -46,6 +51,14 @@ public record SimulatorConfig(String bootstrapServers, TopicSpec topic, FleetSpe
             2, atLeast(1), "min.insync.replicas of the topic when the simulator creates it (clamped to the replication factor)."));
     static final ConfigKey<Duration> TOPIC_RETENTION = SPEC.define(ConfigKey.of("topic.retention", ConfigType.DURATION,
             TopicSpec.DEFAULT_RETENTION, positiveDuration(), "retention.ms of the topic when the simulator creates it."));
+    static final ConfigKey<Output> OUTPUT = SPEC.define(ConfigKey.of("output", ConfigType.enumOf(Output.class),
+            Output.KAFKA, "kafka: produce into `topic` on `bootstrap.servers`; mqtt: publish to `mqtt.broker` (the MQTT bridge moves the readings into Kafka; the `topic.*` and `kafka.*` keys are then unused)."));
+    static final ConfigKey<String> MQTT_BROKER = SPEC.define(ConfigKey.of("mqtt.broker", ConfigType.STRING,
+            MqttTopics.DEFAULT_BROKER, MqttTopics.brokerUri(), "MQTT broker the devices publish to when output=mqtt."));
+    static final ConfigKey<String> MQTT_TOPIC_PREFIX = SPEC.define(ConfigKey.of("mqtt.topic.prefix", ConfigType.STRING,
+            MqttTopics.DEFAULT_PREFIX, MqttTopics.topicPrefix(), "With output=mqtt each device publishes to `<prefix>/<site>/<deviceId>`."));
+    static final ConfigKey<Integer> MQTT_QOS = SPEC.define(ConfigKey.of("mqtt.qos", ConfigType.INT,
+            1, between(0, 2), "QoS of the MQTT publishes: 1 = at least once, the broker acknowledges each reading; 0 = at most once, nothing is acknowledged (a reading can be lost); 2 = exactly once to the broker."));
     static final ConfigKey<String> FLEET = SPEC.define(ConfigKey.of("fleet", ConfigType.STRING,
             "", "Fleet file (YAML or JSON) with sites, device types, signal models and fault rates; empty = the built-in fleets/default.yaml."));
     static final ConfigKey<Long> SEED = SPEC.define(ConfigKey.of("seed", ConfigType.LONG,
@@ -67,7 +80,7 @@ public record SimulatorConfig(String bootstrapServers, TopicSpec topic, FleetSpe
     static final ConfigKey<Duration> BURST_LENGTH = SPEC.define(ConfigKey.of("rate.burst.length", ConfigType.DURATION,
             Duration.ofSeconds(5), positiveDuration(), "How long each burst lasts."));
     static final ConfigKey<Integer> PRODUCERS = SPEC.define(ConfigKey.of("producers", ConfigType.INT,
-            1, between(1, 256), "Producer threads, each with its own Kafka producer and its share of the devices (the course's '4 producers')."));
+            1, between(1, 256), "Producer threads, each with its own Kafka producer (or MQTT client, with output=mqtt) and its share of the devices (the course's '4 producers')."));
     static final ConfigKey<ReadingEncoding> ENCODING = SPEC.define(ConfigKey.of("encoding", ConfigType.enumOf(ReadingEncoding.class),
             ReadingEncoding.JSON, "json: the platform's JSON reading; avro: Avro single-object encoding (C3 01 + schema fingerprint + datum) of platform-core's sensor-reading.avsc."));
     static final ConfigKey<Clock> CLOCK = SPEC.define(ConfigKey.of("clock", ConfigType.enumOf(Clock.class),
@@ -97,7 +110,15 @@ public record SimulatorConfig(String bootstrapServers, TopicSpec topic, FleetSpe
         return new SimulatorConfig(values.get(BOOTSTRAP_SERVERS), topic, fleet, values.get(DEVICES), values.get(RECORDS),
                 values.get(DURATION), values.get(RATE), values.get(BURST_FACTOR), values.get(BURST_EVERY), values.get(BURST_LENGTH),
                 values.get(PRODUCERS), values.get(ENCODING), values.get(CLOCK), clockStart, values.get(PROGRESS),
-                values.withPrefix("kafka."));
+                values.withPrefix("kafka."), values.get(OUTPUT), values.get(MQTT_BROKER), values.get(MQTT_TOPIC_PREFIX),
+                values.get(MQTT_QOS));
+    }
+
+    /** The same run with other faults (tests give devices the faults they exercise). */
+    public SimulatorConfig withFaults(FaultSpec faults) {
+        return new SimulatorConfig(bootstrapServers, topic, fleet.withFaults(faults), devices, records, duration, rate, burstFactor,
+                burstEvery, burstLength, producers, encoding, clock, clockStart, progressInterval, producerOverrides, output,
+                mqttBroker, mqttTopicPrefix, mqttQos);
     }
 
     private static FleetSpec fleet(ConfigValues values) {

@@ -13,5 +13,6 @@ class ConfigDocsTest {
         String readme = Files.readString(Path.of("README.md"));
         assertThat(readme).contains(SimulatorConfig.SPEC.describeAsMarkdown());
         assertThat(readme).contains(io.datalakelab.iot.speed.SpeedLayerConfig.SPEC.describeAsMarkdown());
+        assertThat(readme).contains(io.datalakelab.iot.mqtt.MqttBridgeConfig.SPEC.describeAsMarkdown());
     }
 }

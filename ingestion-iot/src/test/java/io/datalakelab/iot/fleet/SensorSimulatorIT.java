@@ -139,10 +139,7 @@ class SensorSimulatorIT {
     }
 
     private static SimulatorConfig withFaults(FaultSpec faults, String topic, String... overrides) {
-        SimulatorConfig c = config(topic, overrides);
-        return new SimulatorConfig(c.bootstrapServers(), c.topic(), c.fleet().withFaults(faults), c.devices(), c.records(), c.duration(),
-                c.rate(), c.burstFactor(), c.burstEvery(), c.burstLength(), c.producers(), c.encoding(), c.clock(), c.clockStart(),
-                c.progressInterval(), c.producerOverrides());
+        return config(topic, overrides).withFaults(faults);
     }
 
     private static List<ConsumerRecord<String, byte[]>> consumeAll(String topic, long expected) {
