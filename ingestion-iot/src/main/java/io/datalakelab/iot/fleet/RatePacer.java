@@ -8,7 +8,7 @@ import java.util.concurrent.locks.LockSupport;
  * Fixed: at the target rate (times the burst factor during bursts), catching up at most one second after a stall
  * so a slow cluster does not turn into an endless burst. Max: at once.
  */
-public final class RatePacer {
+final class RatePacer {
 
     private static final long MAX_CATCH_UP_NANOS = 1_000_000_000L;
     private static final long SPIN_BELOW_NANOS = 100_000L;
@@ -21,7 +21,7 @@ public final class RatePacer {
     private final long scheduleStartMs;
     private long nextNanos;
 
-    public RatePacer(SendRate rate, double burstFactor, Duration burstEvery, Duration burstLength, long scheduleStartMs) {
+    RatePacer(SendRate rate, double burstFactor, Duration burstEvery, Duration burstLength, long scheduleStartMs) {
         this.rate = rate;
         this.burstFactor = burstFactor;
         this.burstEveryNanos = burstEvery.toNanos();
@@ -32,7 +32,7 @@ public final class RatePacer {
     }
 
     /** Blocks until the reading due at {@code scheduleDueMs} on the fleet's schedule may be sent. */
-    public void awaitTurn(long scheduleDueMs) {
+    void awaitTurn(long scheduleDueMs) {
         switch (rate.mode()) {
             case MAX -> { }
             case NATURAL -> parkUntil(startNanos + (scheduleDueMs - scheduleStartMs) * 1_000_000L);

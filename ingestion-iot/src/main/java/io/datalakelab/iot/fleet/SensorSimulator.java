@@ -1,13 +1,8 @@
 package io.datalakelab.iot.fleet;
 
-import io.datalakelab.core.topic.TopicProvisioner;
-import io.datalakelab.core.topic.TopicSpec;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -15,28 +10,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.ConcurrentHistogram;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Runs a fleet against Kafka: N producer threads, each with its own idempotent producer ({@code acks=all}) and its
- * share of the devices, so a device's readings keep their order in its partition and a retry never duplicates
- * one. Runs for a count, a duration, or until {@link #stop()}; at the end every offline device reconnects and
- * sends what it buffered, so every sequence number measured is sent.
+ * Runs a fleet against an output (Kafka by default, or an MQTT broker): N producer threads, each with its own
+ * connection and its share of the devices, so a device's readings keep their order. Runs for a count, a duration,
+ * or until {@link #stop()}; at the end every offline device reconnects and sends what it buffered, so every
+ * sequence number measured is sent.
  */
-public final class SensorSimulator implements SimulationRun {
-
-    private static final Logger LOG = LoggerFactory.getLogger(SensorSimulator.class);
+public final class SensorSimulator {
 
     private final SimulatorConfig config;
     private final PrintStream progress;
+    private final ReadingOutput output;
     private final Fleet fleet;
     private volatile boolean stopRequested;
 
@@ -50,27 +35,40 @@ public final class SensorSimulator implements SimulationRun {
     private final AtomicReference<String> firstError = new AtomicReference<>();
     private final ConcurrentHistogram latencyMicros = new ConcurrentHistogram(3_600_000_000L, 3);
 
-    /** @param progress where progress lines go (stderr for the command); {@code null} for none */
+    /** Into Kafka. @param progress where progress lines go (stderr for the command); {@code null} for none */
     public SensorSimulator(SimulatorConfig config, PrintStream progress) {
+        this(config, progress, new KafkaOutput(config));
+    }
+
+    public SensorSimulator(SimulatorConfig config, PrintStream progress, ReadingOutput output) {
         this.config = config;
         this.progress = progress;
+        this.output = output;
         this.fleet = new Fleet(config.fleet(), config.devices());
     }
 
-    @Override
+    /** Readings acknowledged so far, for following a run in flight. */
+    public long readingsAcknowledged() {
+        return readingsAcked.sum();
+    }
+
     public Fleet fleet() {
         return fleet;
     }
 
     /** Asks the run to end: producers finish the reading in hand, flush the offline buffers, and wait for acknowledgements. */
-    @Override
     public void stop() {
         stopRequested = true;
     }
 
-    @Override
     public SimulationReport run() throws InterruptedException {
-        ensureTopic();
+        try {
+            output.prepare(fleet);
+        } catch (InterruptedException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot prepare " + output.destination() + ": " + e.getMessage(), e);
+        }
         long firstSend = System.currentTimeMillis();
         long scheduleStart = config.clock() == SimulatorConfig.Clock.SIMULATED && config.clockStart() != null
                 ? config.clockStart().toEpochMilli() : firstSend;
@@ -109,14 +107,14 @@ public final class SensorSimulator implements SimulationRun {
         return report(producers, firstSend);
     }
 
-    private void produce(int worker, List<SimulatedDevice> devices, long quota, long scheduleStart, long deadlineNanos) {
+    private void produce(int worker, List<SimulatedDevice> devices, long quota, long scheduleStart, long deadlineNanos) throws Exception {
         FleetSchedule schedule = new FleetSchedule(devices, scheduleStart);
         RatePacer pacer = new RatePacer(config.rate().share(Math.min(config.producers(), fleet.devices().size())),
                 config.burstFactor(), config.burstEvery(), config.burstLength(), scheduleStart);
         FaultSpec faults = config.fleet().faults();
         List<Emission> out = new ArrayList<>();
         long measured = 0;
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(producerProperties(worker), new StringSerializer(), new ByteArraySerializer())) {
+        try (ReadingOutput.Channel channel = output.open(worker)) {
             while (measured < quota && !stopRequested && System.nanoTime() < deadlineNanos) {
                 FleetSchedule.Slot slot = schedule.next();
                 pacer.awaitTurn(slot.dueMs());
@@ -124,17 +122,21 @@ public final class SensorSimulator implements SimulationRun {
                 long before = slot.device().readingsMeasured();
                 slot.device().tick(clockTime, faults, out);
                 measured += slot.device().readingsMeasured() - before;
-                send(producer, out);
+                send(channel, out);
             }
             for (SimulatedDevice device : devices) {
                 device.reconnect(out);
             }
-            send(producer, out);
-            producer.flush();
+            send(channel, out);
+            long unanswered = channel.finish();
+            if (unanswered > 0) {
+                failed.add(unanswered);
+                firstError.compareAndSet(null, unanswered + " records never acknowledged by " + output.destination());
+            }
         }
     }
 
-    private void send(KafkaProducer<String, byte[]> producer, List<Emission> emissions) {
+    private void send(ReadingOutput.Channel channel, List<Emission> emissions) throws Exception {
         for (Emission emission : emissions) {
             byte[] value;
             boolean isReading = emission instanceof Emission.Reading;
@@ -150,7 +152,7 @@ public final class SensorSimulator implements SimulationRun {
                 malformedSent.increment();
             }
             long sentNanos = System.nanoTime();
-            producer.send(new ProducerRecord<>(config.topic().name(), emission.deviceId(), value), (metadata, error) -> {
+            channel.send(emission, value, error -> {
                 if (error == null) {
                     latencyMicros.recordValue(Math.max(0, (System.nanoTime() - sentNanos) / 1000));
                     (isReading ? readingsAcked : malformedAcked).increment();
@@ -182,7 +184,7 @@ public final class SensorSimulator implements SimulationRun {
         AtomicLong previous = new AtomicLong();
         ticker.scheduleAtFixedRate(() -> {
             long acked = readingsAcked.sum();
-            progress.printf("sensor-simulator: %,d sent, %,d acknowledged, %,d failed, %,.0f/s, p99 %.1f ms%n", readingsSent.sum(), acked,
+            progress.printf("sensor-simulator: %,d sent, %,d acknowledged by " + output.destination() + ", %,d failed, %,.0f/s, p99 %.1f ms%n", readingsSent.sum(), acked,
                     failed.sum(), (acked - previous.getAndSet(acked)) * 1000.0 / every, latencyMicros.getValueAtPercentile(99) / 1000.0);
         }, every, every, TimeUnit.MILLISECONDS);
         return ticker;
@@ -192,40 +194,8 @@ public final class SensorSimulator implements SimulationRun {
         SimulationReport.Latency latency = new SimulationReport.Latency(latencyMicros.getValueAtPercentile(50) / 1000.0,
                 latencyMicros.getValueAtPercentile(95) / 1000.0, latencyMicros.getValueAtPercentile(99) / 1000.0,
                 latencyMicros.getMaxValue() / 1000.0);
-        return new SimulationReport(config.topic().name(), config.encoding().name().toLowerCase(java.util.Locale.ROOT), producers,
+        return new SimulationReport(output.destination(), config.encoding().name().toLowerCase(java.util.Locale.ROOT), producers,
                 fleet.devices().size(), readingsSent.sum(), lateSent.sum(), malformedSent.sum(), readingsAcked.sum(), malformedAcked.sum(),
                 failed.sum(), firstSend, lastAck.get(), latency, firstError.get());
-    }
-
-    private void ensureTopic() throws InterruptedException {
-        Properties adminProps = new Properties();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        try (Admin admin = Admin.create(adminProps)) {
-            int brokers;
-            try {
-                brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-                throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers() + " (bootstrap.servers): "
-                        + (e.getCause() == null ? e : e.getCause().getMessage()), e);
-            }
-            TopicSpec fitted = config.topic().forBrokers(brokers);
-            String difference = new TopicProvisioner(admin).ensure(fitted);
-            if (!difference.isEmpty()) {
-                LOG.warn(difference);
-            }
-        }
-    }
-
-    Properties producerProperties(int worker) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Duration.ofMinutes(2).toMillis()));
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "sensor-simulator-" + worker);
-        p.putAll(config.producerOverrides());
-        return p;
     }
 }

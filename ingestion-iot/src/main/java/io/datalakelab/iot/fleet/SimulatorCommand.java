@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datalakelab.core.cli.Commands;
 import io.datalakelab.core.cli.ServiceOptions;
 import io.datalakelab.core.config.ConfigValues;
-import io.datalakelab.iot.mqtt.MqttFleetPublisher;
+import io.datalakelab.iot.mqtt.MqttOutput;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -39,8 +39,9 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     /** Runs one simulation and reports it; the exit code is 1 when any record was not acknowledged. */
     public static int run(SimulatorConfig config) throws InterruptedException, java.io.IOException {
-        SimulationRun simulator = config.output() == SimulatorConfig.Output.MQTT
-                ? new MqttFleetPublisher(config, System.err) : new SensorSimulator(config, System.err);
+        SensorSimulator simulator = config.output() == SimulatorConfig.Output.MQTT
+                ? new SensorSimulator(config, System.err, new MqttOutput(config))
+                : new SensorSimulator(config, System.err);
         System.err.printf("sensor-simulator: %d devices at %s, rate %s (natural rate %,.1f readings/s), %s, to %s%n",
                 simulator.fleet().devices().size(), String.join(",", config.fleet().sites().stream().map(SiteSpec::name).toList()),
                 config.rate(), simulator.fleet().naturalRatePerSecond(),

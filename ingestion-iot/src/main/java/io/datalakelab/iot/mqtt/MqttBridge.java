@@ -169,23 +169,10 @@ public final class MqttBridge implements AutoCloseable {
     }
 
     private void startKafka() throws InterruptedException {
+        TopicProvisioner.ensureFitted(config.bootstrapServers(), List.of(config.topic(), config.deadLetterTopic()));
         Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         admin = Admin.create(adminProps);
-        int brokers;
-        try {
-            brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers() + " (bootstrap.servers): "
-                    + (e.getCause() == null ? e : e.getCause().getMessage()), e);
-        }
-        TopicProvisioner provisioner = new TopicProvisioner(admin);
-        for (TopicSpec spec : List.of(config.topic(), config.deadLetterTopic())) {
-            String difference = provisioner.ensure(spec.forBrokers(brokers));
-            if (!difference.isEmpty()) {
-                LOG.warn(difference);
-            }
-        }
         producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -108,27 +108,11 @@ public final class SpeedLayer implements AutoCloseable {
     }
 
     private void ensureTopics() throws InterruptedException {
-        Properties adminProps = new Properties();
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        try (Admin admin = Admin.create(adminProps)) {
-            int brokers;
-            try {
-                brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
-            } catch (ExecutionException | TimeoutException e) {
-                throw new IllegalStateException("cannot reach Kafka at " + config.bootstrapServers() + " (bootstrap.servers): "
-                        + (e.getCause() == null ? e : e.getCause().getMessage()), e);
-            }
-            TopicProvisioner provisioner = new TopicProvisioner(admin);
-            for (String topic : List.of(config.alertsTopic(), config.aggregatesTopic("device"), config.aggregatesTopic("site"),
-                    config.deadLetterTopic())) {
-                TopicSpec spec = new TopicSpec(topic, config.topicPartitions(), config.topicReplication(),
-                        Math.min(2, config.topicReplication()), config.topicRetention()).forBrokers(brokers);
-                String difference = provisioner.ensure(spec);
-                if (!difference.isEmpty()) {
-                    LOG.warn(difference);
-                }
-            }
-        }
+        TopicProvisioner.ensureFitted(config.bootstrapServers(), List.of(config.alertsTopic(), config.aggregatesTopic("device"),
+                        config.aggregatesTopic("site"), config.deadLetterTopic()).stream()
+                .map(topic -> new TopicSpec(topic, config.topicPartitions(), config.topicReplication(), Math.min(2, config.topicReplication()),
+                        config.topicRetention()))
+                .toList());
     }
 
     @Override

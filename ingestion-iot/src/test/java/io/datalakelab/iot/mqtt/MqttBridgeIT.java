@@ -8,6 +8,7 @@ import io.datalakelab.core.schema.SensorReading;
 import io.datalakelab.core.schema.SensorReadingCodec;
 import io.datalakelab.iot.fleet.FaultSpec;
 import io.datalakelab.iot.fleet.Range;
+import io.datalakelab.iot.fleet.SensorSimulator;
 import io.datalakelab.iot.fleet.SimulationReport;
 import io.datalakelab.iot.fleet.SimulatorConfig;
 import io.datalakelab.testkit.Await;
@@ -80,7 +81,7 @@ class MqttBridgeIT {
             SimulatorConfig flaky = simulator(prefix, "records=3000", "devices=12", "producers=2", "rate=max", "clock=simulated")
                     .withFaults(new FaultSpec(0, 0, 0, Range.of(1), 0, 0, Range.of(1), 0.02, new Range(5, 20), true, 0, Duration.ZERO, 0));
 
-            SimulationReport report = new MqttFleetPublisher(flaky, null).run();
+            SimulationReport report = mqttSimulator(flaky).run();
 
             assertThat(report.readings()).isEqualTo(3000);
             assertThat(report.acknowledged()).as("PUBACKs from mosquitto").isEqualTo(3000);
@@ -119,8 +120,8 @@ class MqttBridgeIT {
         String prefix = "it/malformed";
         String topic = "it.mqtt-malformed";
         try (MqttBridge bridge = new MqttBridge(bridgeConfig(prefix, topic, "bridge-malformed")).start()) {
-            SimulationReport report = new MqttFleetPublisher(simulator(prefix, "records=1000", "devices=8", "rate=max", "faults=false",
-                    "malformed.rate=0.05"), null).run();
+            SimulationReport report = mqttSimulator(simulator(prefix, "records=1000", "devices=8", "rate=max", "faults=false",
+                    "malformed.rate=0.05")).run();
 
             assertThat(report.acknowledged()).isEqualTo(1000);
             assertThat(report.malformed()).isPositive();
@@ -154,8 +155,8 @@ class MqttBridgeIT {
         String topic = "it.mqtt-crash";
         MqttBridgeConfig config = bridgeConfig(prefix, topic, "bridge-crash");
         MqttBridge first = new MqttBridge(config).start();
-        MqttFleetPublisher devices = new MqttFleetPublisher(simulator(prefix, "records=6000", "devices=16", "rate=500", "faults=false",
-                "encoding=avro"), null);
+        SensorSimulator devices = mqttSimulator(simulator(prefix, "records=6000", "devices=16", "rate=500", "faults=false",
+                "encoding=avro"));
         CompletableFuture<SimulationReport> publishing = CompletableFuture.supplyAsync(() -> {
             try {
                 return devices.run();
@@ -202,6 +203,11 @@ class MqttBridgeIT {
         return MqttBridgeConfig.from(MqttBridgeConfig.SPEC.load(null, Map.of(), List.of("bootstrap.servers=" + kafka.bootstrapServers(),
                 "mqtt.broker=" + mqtt.serverUri(), "mqtt.topic.prefix=" + prefix, "mqtt.client.id=" + clientId, "topic=" + topic,
                 "health.port=0")));
+    }
+
+    /** The simulator with its MQTT output, as `output=mqtt` runs it. */
+    private static SensorSimulator mqttSimulator(SimulatorConfig config) {
+        return new SensorSimulator(config, null, new MqttOutput(config));
     }
 
     private static SimulatorConfig simulator(String prefix, String... overrides) {

@@ -16,6 +16,31 @@ public final class TopicProvisioner {
 
     private final Admin admin;
 
+    /**
+     * Creates each missing topic by its spec fitted to the cluster's size ({@link TopicSpec#forBrokers}), warning
+     * about existing ones that differ; fails naming {@code bootstrap.servers} when the cluster cannot be reached.
+     */
+    public static void ensureFitted(String bootstrapServers, List<TopicSpec> specs) throws InterruptedException {
+        java.util.Properties props = new java.util.Properties();
+        props.put(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            int brokers;
+            try {
+                brokers = admin.describeCluster().nodes().get(30, java.util.concurrent.TimeUnit.SECONDS).size();
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException("cannot reach Kafka at " + bootstrapServers + " (bootstrap.servers): "
+                        + (e.getCause() == null ? e : e.getCause().getMessage()), e);
+            }
+            TopicProvisioner provisioner = new TopicProvisioner(admin);
+            for (TopicSpec spec : specs) {
+                String difference = provisioner.ensure(spec.forBrokers(brokers));
+                if (!difference.isEmpty()) {
+                    org.slf4j.LoggerFactory.getLogger(TopicProvisioner.class).warn(difference);
+                }
+            }
+        }
+    }
+
     public TopicProvisioner(Admin admin) {
         this.admin = admin;
     }
