@@ -82,6 +82,8 @@ public final class SimulatorBenchmark implements Callable<Integer> {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMddHHmmss"));
         int recordSize = meanRecordSize();
         Measurements.progress("mean simulator record: %d bytes (JSON, default fleet)", recordSize);
+        double generated = generationRate();
+        Measurements.progress("fleet generation + JSON encoding, no Kafka: %,.0f readings/s", generated);
         List<Run> runs = new ArrayList<>();
         runs.add(producerPerfTest("bench.perf-" + stamp, recordSize));
         Measurements.progress("%s", runs.get(runs.size() - 1));
@@ -101,6 +103,7 @@ public final class SimulatorBenchmark implements Callable<Integer> {
         out.append(String.format(Locale.ROOT, "## Sensor simulator and speed layer: %,d records, %d B mean record, acks=all, idempotent, linger.ms %d, batch.size %d, compression %s%n%n",
                 records, recordSize, lingerMs, batchSize, compression));
         out.append("| run | records | records/s | p50 ms | p99 ms | vs perf test |\n|---|---|---|---|---|---|\n");
+        out.append(String.format(Locale.ROOT, "| fleet generation + JSON encoding, one thread, no Kafka | 1,000,000 | %,.0f | | | |%n", generated));
         double perf = runs.get(0).recordsPerSecond();
         for (Run r : runs) {
             out.append(String.format(Locale.ROOT, "| %s | %,d | %,.0f | %.0f | %.0f | %.2f× |%n", r.what(), r.records(), r.recordsPerSecond(),
@@ -115,13 +118,27 @@ public final class SimulatorBenchmark implements Callable<Integer> {
 
     /** Mean JSON size of the default fleet's readings (faults on), so the perf test sends records of that size. */
     private static int meanRecordSize() {
+        long[] bytesAndCount = generate(20_000);
+        return (int) Math.round((double) bytesAndCount[0] / bytesAndCount[1]);
+    }
+
+    /** Readings/s the default fleet is generated and JSON-encoded at on one thread, after two warm-up rounds. */
+    private static double generationRate() {
+        generate(1_000_000);
+        generate(1_000_000);
+        long started = System.nanoTime();
+        long[] bytesAndCount = generate(1_000_000);
+        return bytesAndCount[1] / ((System.nanoTime() - started) / 1e9);
+    }
+
+    private static long[] generate(long readings) {
         Fleet fleet = new Fleet(FleetSpec.builtIn(), 0);
         FleetSchedule schedule = new FleetSchedule(fleet.devices(), System.currentTimeMillis());
         List<Emission> out = new ArrayList<>();
         long bytes = 0;
         long count = 0;
         FaultSpec faults = fleet.spec().faults();
-        while (count < 20_000) {
+        while (count < readings) {
             FleetSchedule.Slot slot = schedule.next();
             slot.device().tick(slot.dueMs(), faults, out);
             for (Emission e : out) {
@@ -132,7 +149,7 @@ public final class SimulatorBenchmark implements Callable<Integer> {
             }
             out.clear();
         }
-        return (int) Math.round((double) bytes / count);
+        return new long[] {bytes, count};
     }
 
     private Run producerPerfTest(String topic, int recordSize) throws Exception {
