@@ -94,10 +94,10 @@ public final class SimulatorBenchmark implements Callable<Integer> {
         Measurements.progress("%s", runs.get(runs.size() - 1));
         runs.add(simulator("bench.simlz4-" + stamp, 1, "lz4"));
         Measurements.progress("%s", runs.get(runs.size() - 1));
-        Run exactlyOnce = speedLayer(simulatorTopic, "bench-speed-eos-" + stamp, SpeedLayerConfig.Guarantee.EXACTLY_ONCE_V2);
-        Measurements.progress("%s", exactlyOnce);
-        Run atLeastOnce = speedLayer(simulatorTopic, "bench-speed-alo-" + stamp, SpeedLayerConfig.Guarantee.AT_LEAST_ONCE);
-        Measurements.progress("%s", atLeastOnce);
+        List<Run> speed = new ArrayList<>();
+        speed.add(speedLayer(simulatorTopic, "bench-speed-eos-" + stamp, SpeedLayerConfig.Guarantee.EXACTLY_ONCE_V2, 0));
+        speed.add(speedLayer(simulatorTopic, "bench-speed-eos1s-" + stamp, SpeedLayerConfig.Guarantee.EXACTLY_ONCE_V2, 1000));
+        speed.add(speedLayer(simulatorTopic, "bench-speed-alo-" + stamp, SpeedLayerConfig.Guarantee.AT_LEAST_ONCE, 0));
 
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "## Sensor simulator and speed layer: %,d records, %d B mean record, acks=all, idempotent, linger.ms %d, batch.size %d, compression %s%n%n",
@@ -109,7 +109,7 @@ public final class SimulatorBenchmark implements Callable<Integer> {
             out.append(String.format(Locale.ROOT, "| %s | %,d | %,.0f | %.0f | %.0f | %.2f× |%n", r.what(), r.records(), r.recordsPerSecond(),
                     r.p50Ms(), r.p99Ms(), r.recordsPerSecond() / perf));
         }
-        for (Run r : List.of(exactlyOnce, atLeastOnce)) {
+        for (Run r : speed) {
             out.append(String.format(Locale.ROOT, "| %s | %,d | %,.0f | | | |%n", r.what(), r.records(), r.recordsPerSecond()));
         }
         System.out.print(out);
@@ -187,14 +187,22 @@ public final class SimulatorBenchmark implements Callable<Integer> {
                 report.latencyMs().p50(), report.latencyMs().p99());
     }
 
-    /** The speed layer started on a topic that already holds every record: records over time to commit the end offsets. */
-    private Run speedLayer(String topic, String applicationId, SpeedLayerConfig.Guarantee guarantee) throws Exception {
-        Measurements.progress("speed layer (%s) working off %s ...", guarantee, topic);
+    /**
+     * The speed layer started on a topic that already holds every record: records over time to commit the end offsets.
+     * @param commitIntervalMs Kafka Streams' commit.interval.ms, 0 for its default (100 ms exactly once, 30 s at least once)
+     */
+    private Run speedLayer(String topic, String applicationId, SpeedLayerConfig.Guarantee guarantee, int commitIntervalMs) throws Exception {
+        Measurements.progress("speed layer (%s, commit interval %s) working off %s ...", guarantee,
+                commitIntervalMs == 0 ? "default" : commitIntervalMs + " ms", topic);
         Path stateDir = Files.createTempDirectory("bench-speed-");
-        SpeedLayerConfig config = SpeedLayerConfig.from(SpeedLayerConfig.SPEC.load(null, Map.of(), List.of(
+        List<String> settings = new ArrayList<>(List.of(
                 "bootstrap.servers=" + bootstrapServers, "application.id=" + applicationId, "input.topic=" + topic,
                 "alerts.topic=" + topic + ".alerts", "aggregates.topic.prefix=" + topic + ".aggregates.",
-                "processing.guarantee=" + guarantee.name().toLowerCase(Locale.ROOT), "state.dir=" + stateDir, "health.port=-1")));
+                "processing.guarantee=" + guarantee.name().toLowerCase(Locale.ROOT), "state.dir=" + stateDir, "health.port=-1"));
+        if (commitIntervalMs > 0) {
+            settings.add("kafka.commit.interval.ms=" + commitIntervalMs);
+        }
+        SpeedLayerConfig config = SpeedLayerConfig.from(SpeedLayerConfig.SPEC.load(null, Map.of(), settings));
         Properties adminProps = new Properties();
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(adminProps); SpeedLayer speedLayer = new SpeedLayer(config).start()) {
@@ -211,7 +219,8 @@ public final class SimulatorBenchmark implements Callable<Integer> {
             });
             double seconds = (System.nanoTime() - started) / 1e9;
             long total = end.values().stream().mapToLong(Long::longValue).sum();
-            return new Run("speed layer, " + guarantee.name().toLowerCase(Locale.ROOT), total, total / seconds, Double.NaN, Double.NaN);
+            return new Run("speed layer, " + guarantee.name().toLowerCase(Locale.ROOT)
+                    + (commitIntervalMs == 0 ? "" : ", commit.interval.ms=" + commitIntervalMs), total, total / seconds, Double.NaN, Double.NaN);
         }
     }
 
