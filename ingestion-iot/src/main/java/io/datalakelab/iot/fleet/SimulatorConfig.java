@@ -132,6 +132,12 @@ public record SimulatorConfig(String bootstrapServers, TopicSpec topic, FleetSpe
             fleet = fleet.withSeed(values.get(SEED));
         }
         if (!values.get(SITES).isEmpty()) {
+            for (String site : values.get(SITES)) {
+                if (!site.matches("[A-Za-z0-9_-]+")) {
+                    throw new ConfigException(SITES.name(), "invalid value '" + site + "' in config key 'sites': a site name is letters,"
+                            + " digits, '_' or '-' (it goes into device ids and MQTT topics)");
+                }
+            }
             fleet = fleet.atSites(values.get(SITES));
         }
         FaultSpec faults = values.get(FAULTS) ? fleet.faults() : fleet.faults().onlyMalformed();

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class SpeedLayer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpeedLayer.class);
+    static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
 
     private final SpeedLayerConfig config;
     private final PrometheusMeterRegistry registry = HealthServer.newRegistry();
@@ -103,6 +104,9 @@ public final class SpeedLayer implements AutoCloseable {
         // Internal topics (changelogs, the by-site repartition topic) follow the same replication as the outputs.
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Integer.toString(-1));
         p.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // Exactly once commits a transaction per interval; Kafka Streams' 100 ms default held the speed layer to a third
+        // of its throughput (docs/benchmarks.md). A second is still far below the one-minute windows.
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(DEFAULT_COMMIT_INTERVAL.toMillis()));
         p.putAll(config.streamsOverrides());
         return p;
     }

@@ -209,6 +209,16 @@ class FleetSimulationTest {
     }
 
     @Test
+    void aBadSimulatorSettingFailsNamingItsKey() {
+        assertThatThrownBy(() -> SimulatorConfig.from(SimulatorConfig.SPEC.load(null, java.util.Map.of(), List.of("sites=lisbon,porto.north"))))
+                .isInstanceOf(io.datalakelab.core.config.ConfigException.class).hasMessageContaining("'porto.north' in config key 'sites'");
+        assertThatThrownBy(() -> SimulatorConfig.from(SimulatorConfig.SPEC.load(null, java.util.Map.of(), List.of("rate=fast"))))
+                .isInstanceOf(io.datalakelab.core.config.ConfigException.class).hasMessageContaining("'rate'");
+        assertThatThrownBy(() -> SimulatorConfig.from(SimulatorConfig.SPEC.load(null, java.util.Map.of(), List.of("fleet=/no/such/fleet.yaml"))))
+                .isInstanceOf(io.datalakelab.core.config.ConfigException.class).hasMessageContaining("/no/such/fleet.yaml: cannot read the fleet file");
+    }
+
+    @Test
     void theRateIsNaturalMaxOrANumber() {
         assertThat(SendRate.parse("natural")).isEqualTo(SendRate.NATURAL);
         assertThat(SendRate.parse("max")).isEqualTo(SendRate.MAX);
