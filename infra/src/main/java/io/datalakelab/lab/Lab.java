@@ -7,6 +7,7 @@ import io.datalakelab.lab.component.HdfsComponent;
 import io.datalakelab.lab.component.KafkaComponent;
 import io.datalakelab.lab.component.LabComponent;
 import io.datalakelab.lab.component.CdcComponent;
+import io.datalakelab.lab.component.MqttComponent;
 import io.datalakelab.lab.component.SpeedLayerComponent;
 import io.datalakelab.lab.component.SinkComponent;
 import io.datalakelab.lab.process.LabState;
@@ -38,6 +39,7 @@ public final class Lab {
     private final CdcComponent cdc;
     private final SinkComponent rdbmsSink;
     private final SpeedLayerComponent speedLayer;
+    private final MqttComponent mqtt;
 
     public Lab(LabConfig config, Path stateDir) {
         this.config = config;
@@ -49,6 +51,7 @@ public final class Lab {
         this.cdc = new CdcComponent(config, state, config.brokers());
         this.rdbmsSink = new SinkComponent(config, state, hdfs.replication(), SinkComponent.Flow.changeEvents(config));
         this.speedLayer = new SpeedLayerComponent(config, state);
+        this.mqtt = new MqttComponent(config, state);
     }
 
     public LabConfig config() {
@@ -76,6 +79,10 @@ public final class Lab {
         return rdbmsSink;
     }
 
+    public MqttComponent mqtt() {
+        return mqtt;
+    }
+
     public SpeedLayerComponent speedLayer() {
         return speedLayer;
     }
@@ -99,6 +106,7 @@ public final class Lab {
         out.add(cdc);
         out.add(rdbmsSink);
         out.add(speedLayer);
+        out.add(mqtt);
         return out;
     }
 
@@ -177,6 +185,7 @@ public final class Lab {
         stopAll(rdbmsSink.processes(), killed);
         stopAll(cdc.processes(), killed);
         stopAll(speedLayer.processes(), killed);
+        stopAll(mqtt.processes(), killed);
         stopAll(kafka.processes(), killed);
         stopAll(hdfs.processes(), killed);
         stopAll(database.processes(), killed);

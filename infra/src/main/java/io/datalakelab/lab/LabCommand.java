@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
         description = "Runs the Data Lake Lab on this machine: Kafka (KRaft), HDFS and MariaDB as processes on 127.0.0.1.",
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Demo.class,
                 LabCommand.Logs.class, LabCommand.ConfigKeys.class, LabCommand.Lake.class, LabCommand.Cdc.class,
-                LabCommand.Simulate.class, LabCommand.SpeedLayer.class})
+                LabCommand.Simulate.class, LabCommand.SpeedLayer.class, LabCommand.Mqtt.class})
 public final class LabCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -226,7 +226,7 @@ public final class LabCommand implements Callable<Integer> {
 
     @Command(name = "simulate", mixinStandardHelpOptions = true,
             description = "Run the sensor simulator against the lab's Kafka, e.g. `lab simulate records=10000 producers=4 rate=500`.",
-            footer = "%nKEY=VALUE pairs are the simulator's config keys (`lab simulate --help-config`); bootstrap.servers is the lab's.")
+            footer = "%nKEY=VALUE pairs are the simulator's config keys (`lab simulate --help-config`); bootstrap.servers and mqtt.broker are the lab's.")
     static final class Simulate implements Callable<Integer> {
         @Mixin
         LabOptions options;
@@ -248,7 +248,8 @@ public final class LabCommand implements Callable<Integer> {
                 System.err.println("lab simulate: the lab is not running; start it with `./lab up`");
                 return Commands.JOB_FAILED;
             }
-            List<String> all = new ArrayList<>(List.of("bootstrap.servers=" + lab.config().bootstrapServers()));
+            List<String> all = new ArrayList<>(List.of("bootstrap.servers=" + lab.config().bootstrapServers(),
+                    "mqtt.broker=" + lab.mqtt().brokerUri()));
             all.addAll(settings);
             return io.datalakelab.iot.fleet.SimulatorCommand.run(io.datalakelab.iot.fleet.SimulatorConfig.from(
                     io.datalakelab.iot.fleet.SimulatorConfig.SPEC.load(null, all)));
@@ -276,12 +277,31 @@ public final class LabCommand implements Callable<Integer> {
         }
     }
 
+    @Command(name = "mqtt", mixinStandardHelpOptions = true,
+            description = "Start MQTT ingress on the lab: mosquitto on 127.0.0.1 and the bridge into iot.sensor-readings.")
+    static final class Mqtt implements Callable<Integer> {
+        @Mixin
+        LabOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            Lab lab = options.lab();
+            ensureUp(lab, "mqtt");
+            lab.mqtt().start();
+            lab.mqtt().awaitReady(java.time.Instant.now().plus(lab.config().readyTimeout()));
+            System.out.println("MQTT ingress: " + lab.mqtt().endpoint());
+            System.out.println("  send a fleet through it: ./lab simulate output=mqtt mqtt.broker=" + lab.mqtt().brokerUri() + " duration=1m");
+            System.out.println("  logs: ./lab logs mosquitto, ./lab logs mqtt-bridge");
+            return Commands.OK;
+        }
+    }
+
     @Command(name = "logs", mixinStandardHelpOptions = true, description = "Print a component's log, e.g. `lab logs kafka-1`.")
     static final class Logs implements Callable<Integer> {
         @Mixin
         LabOptions options;
 
-        @Parameters(arity = "0..1", paramLabel = "COMPONENT", description = "kafka-1, hdfs-namenode, hdfs-datanode-1, database, hdfs-sink, ingestion-rdbms, hdfs-sink-rdbms, speed-layer; none lists them.")
+        @Parameters(arity = "0..1", paramLabel = "COMPONENT", description = "kafka-1, hdfs-namenode, hdfs-datanode-1, database, hdfs-sink, ingestion-rdbms, hdfs-sink-rdbms, speed-layer, mosquitto, mqtt-bridge; none lists them.")
         String component;
 
         @Option(names = {"-n", "--lines"}, defaultValue = "100", description = "Last lines to print (default: ${DEFAULT-VALUE}).")

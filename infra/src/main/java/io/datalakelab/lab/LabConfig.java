@@ -18,7 +18,7 @@ public record LabConfig(int brokers, List<Integer> kafkaClientPorts, List<Intege
                         int dataNodes, int nameNodeRpcPort, int nameNodeHttpPort, List<Integer> dataNodePorts, String hdfsHeap,
                         Database database, int databasePort, int sinkHealthPort, String sinkHeap, Duration readyTimeout,
                         int cdcHealthPort, String cdcHeap, int rdbmsSinkHealthPort, int speedLayerHealthPort,
-                        String speedLayerHeap) {
+                        String speedLayerHeap, int mqttPort, int mqttBridgeHealthPort) {
 
     /** Which MySQL-compatible server the lab runs. */
     public enum Database {
@@ -74,12 +74,17 @@ public record LabConfig(int brokers, List<Integer> kafkaClientPorts, List<Intege
     static final ConfigKey<String> SPEED_LAYER_HEAP = SPEC.define(ConfigKey.of("speed.layer.heap", ConfigType.STRING, "384m", heap(),
             "Maximum heap of the speed layer JVM."));
 
+    static final ConfigKey<Integer> MQTT_PORT = SPEC.define(ConfigKey.of("mqtt.port", ConfigType.INT, 1883, port(),
+            "Port of the lab's MQTT broker (mosquitto, `lab mqtt`), on 127.0.0.1."));
+    static final ConfigKey<Integer> MQTT_BRIDGE_HEALTH_PORT = SPEC.define(ConfigKey.of("mqtt.bridge.health.port", ConfigType.INT, 8085, port(),
+            "Port of the MQTT bridge's /health and /metrics (`lab mqtt`)."));
+
     public static LabConfig from(ConfigValues v) {
         return new LabConfig(v.get(BROKERS), v.get(KAFKA_CLIENT_PORTS), v.get(KAFKA_CONTROLLER_PORTS), v.get(KAFKA_HEAP),
                 v.get(DATA_NODES), v.get(NAMENODE_RPC_PORT), v.get(NAMENODE_HTTP_PORT), v.get(DATANODE_PORTS), v.get(HDFS_HEAP),
                 v.get(DATABASE), v.get(DATABASE_PORT), v.get(SINK_HEALTH_PORT), v.get(SINK_HEAP), v.get(READY_TIMEOUT),
                 v.get(CDC_HEALTH_PORT), v.get(CDC_HEAP), v.get(RDBMS_SINK_HEALTH_PORT),
-                v.get(SPEED_LAYER_HEALTH_PORT), v.get(SPEED_LAYER_HEAP));
+                v.get(SPEED_LAYER_HEALTH_PORT), v.get(SPEED_LAYER_HEAP), v.get(MQTT_PORT), v.get(MQTT_BRIDGE_HEALTH_PORT));
     }
 
     public String bootstrapServers() {

@@ -60,7 +60,8 @@ class LabIT {
                 "hdfs.datanode.ports=" + ports(9),
                 "database.port=" + FreePorts.next(),
                 "sink.health.port=" + FreePorts.next(), "cdc.health.port=" + FreePorts.next(),
-                "rdbms.sink.health.port=" + FreePorts.next(), "speed.layer.health.port=" + FreePorts.next());
+                "rdbms.sink.health.port=" + FreePorts.next(), "speed.layer.health.port=" + FreePorts.next(),
+                "mqtt.port=" + FreePorts.next(), "mqtt.bridge.health.port=" + FreePorts.next());
         lab = new Lab(LabConfig.from(LabConfig.SPEC.load(null, Map.of(), settings)), stateDir);
         upReport = lab.up(System.err);
     }
@@ -159,6 +160,38 @@ class LabIT {
         assertThat(lab.status().stream().filter(s -> s.name().equals("speed-layer")).findFirst().orElseThrow().healthy()).isTrue();
     }
 
+    @Test
+    @Order(4)
+    void theLabsMqttIngressBridgesEveryReadingOfAFleetIntoKafkaOnce() throws Exception {
+        lab.mqtt().start();
+        lab.mqtt().awaitReady(java.time.Instant.now().plusSeconds(120));
+        String site = "mqtt-it";
+        io.datalakelab.iot.fleet.SimulatorConfig config = io.datalakelab.iot.fleet.SimulatorConfig.from(io.datalakelab.iot.fleet.SimulatorConfig.SPEC.load(
+                null, Map.of(), List.of("output=mqtt", "mqtt.broker=" + lab.mqtt().brokerUri(), "sites=" + site, "records=1000",
+                        "rate=max", "progress.interval=0s")));
+        var report = new io.datalakelab.iot.fleet.SensorSimulator(config, null, new io.datalakelab.iot.mqtt.MqttOutput(config)).run();
+        assertThat(report.acknowledged()).as("PUBACKs from the lab's mosquitto").isEqualTo(1000);
+
+        Map<String, java.util.Set<Long>> sequences = new java.util.HashMap<>();
+        long readings = 0;
+        try (var consumer = reader(Topics.SENSOR_READINGS, "read_uncommitted")) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (readings < 1000 && System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(300))) {
+                    var reading = io.datalakelab.core.schema.SensorReadingCodec.decode(r.value());
+                    if (reading.site().equals(site)) {
+                        readings++;
+                        assertThat(sequences.computeIfAbsent(reading.deviceId(), d -> new java.util.HashSet<>()).add(reading.sequence()))
+                                .as("%s #%d once", reading.deviceId(), reading.sequence()).isTrue();
+                    }
+                }
+            }
+        }
+        assertThat(readings).isEqualTo(1000);
+        sequences.forEach((device, seen) -> assertThat(seen).as(device).hasSize(java.util.Collections.max(seen).intValue()));
+        assertThat(lab.status().stream().filter(s -> s.name().equals("mqtt")).findFirst().orElseThrow().healthy()).isTrue();
+    }
+
     private static org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> reader(String topic, String isolation) {
         java.util.Properties p = new java.util.Properties();
         p.put("bootstrap.servers", lab.config().bootstrapServers());
@@ -172,7 +205,7 @@ class LabIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theCoursesKafkaPythonScriptsRunAgainstTheLab() throws Exception {
         assertThat(Path.of("/usr/bin/python3")).as("python3 from Debian (see README: apt-get install python3-kafka)").exists();
         Path scripts = REPOSITORY.resolve("docs/examples/python");
@@ -190,7 +223,7 @@ class LabIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void kafkasConsoleToolsAcceptTheCoursesCommandLines() throws Exception {
         String topic = "teste";
         ProcessResult created = tool("kafka-topics.sh", "--create", "--zookeeper", "localhost:2181", "--bootstrap-server", bootstrap(),
@@ -213,7 +246,7 @@ class LabIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void upAfterABrokerCrashStartsItAgainOnItsData() throws Exception {
         ManagedProcess broker2 = lab.kafka().processes().get(1);
         long oldPid = broker2.running().orElseThrow().pid();
@@ -228,7 +261,7 @@ class LabIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void startingWithAnotherBrokerCountOnTheSameDataFailsNamingTheWayOut() {
         List<String> oneBroker = new ArrayList<>(settings);
         oneBroker.add("kafka.brokers=1");
@@ -237,7 +270,7 @@ class LabIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void downStopsEveryProcessAndFreesItsPorts() throws Exception {
         List<ProcessHandle> processes = new ArrayList<>();
         for (var component : List.of(lab.kafka(), lab.hdfs(), lab.sink())) {
