@@ -59,6 +59,17 @@ public final class LabCommand implements Callable<Integer> {
         }
     }
 
+    /** Starts the lab if needed, then one of its services, and waits until the service is ready. */
+    static Lab startService(LabOptions options, String command, java.util.function.Function<Lab, io.datalakelab.lab.component.LabComponent> service)
+            throws Exception {
+        Lab lab = options.lab();
+        ensureUp(lab, command);
+        io.datalakelab.lab.component.LabComponent component = service.apply(lab);
+        component.start();
+        component.awaitReady(java.time.Instant.now().plus(lab.config().readyTimeout()));
+        return lab;
+    }
+
     /** Options every subcommand shares: where the lab lives and how it is configured. */
     static final class LabOptions {
 
@@ -264,10 +275,7 @@ public final class LabCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Lab lab = options.lab();
-            ensureUp(lab, "speed-layer");
-            lab.speedLayer().start();
-            lab.speedLayer().awaitReady(java.time.Instant.now().plus(lab.config().readyTimeout()));
+            Lab lab = startService(options, "speed-layer", Lab::speedLayer);
             System.out.println("speed layer: " + lab.speedLayer().endpoint());
             System.out.println("  iot.sensor-readings -> iot.alerts, iot.aggregates.device-1m, iot.aggregates.site-1m");
             System.out.println("  watch: bin/kafka-console-consumer.sh --bootstrap-server " + lab.config().bootstrapServers().split(",")[0]
@@ -285,12 +293,9 @@ public final class LabCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Lab lab = options.lab();
-            ensureUp(lab, "mqtt");
-            lab.mqtt().start();
-            lab.mqtt().awaitReady(java.time.Instant.now().plus(lab.config().readyTimeout()));
+            Lab lab = startService(options, "mqtt", Lab::mqtt);
             System.out.println("MQTT ingress: " + lab.mqtt().endpoint());
-            System.out.println("  send a fleet through it: ./lab simulate output=mqtt mqtt.broker=" + lab.mqtt().brokerUri() + " duration=1m");
+            System.out.println("  send a fleet through it: ./lab simulate output=mqtt duration=1m");
             System.out.println("  logs: ./lab logs mosquitto, ./lab logs mqtt-bridge");
             return Commands.OK;
         }
