@@ -95,7 +95,11 @@ class MqttBridgeIT {
             // The same readings sent again, as a device does when a PUBACK was lost: the bridge remembers them.
             List<ConsumerRecord<String, byte[]>> resent = records.subList(0, 100);
             MqttClient device = new MqttClient(mqtt.serverUri(), "it-device-resending", new MemoryPersistence());
-            device.connect(new MqttConnectOptions());
+            MqttConnectOptions options = new MqttConnectOptions();
+            // Paho frees an in-flight slot after the publish call returns; with its default of 10 a tight loop of
+            // synchronous publishes can still be refused ("Too many publishes in progress").
+            options.setMaxInflight(1000);
+            device.connect(options);
             for (ConsumerRecord<String, byte[]> record : resent) {
                 SensorReading reading = SensorReadingCodec.decode(record.value());
                 device.publish(MqttTopics.readingTopic(prefix, reading.site(), reading.deviceId()), record.value(), 1, false);
