@@ -1,5 +1,6 @@
 package io.datalakelab.sink.dlq;
 
+import io.datalakelab.core.kafka.ProducerDefaults;
 import io.datalakelab.core.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -7,7 +8,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -26,11 +26,7 @@ public final class DeadLetterQueue implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
 
     public DeadLetterQueue(String bootstrapServers, Map<String, String> overrides) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "hdfs-sink-dlq");
+        Properties p = ProducerDefaults.reliable(bootstrapServers, "hdfs-sink-dlq");
         p.putAll(overrides);
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }

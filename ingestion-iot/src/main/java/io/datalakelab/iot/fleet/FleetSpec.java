@@ -203,7 +203,7 @@ public record FleetSpec(long seed, List<SiteSpec> sites, List<DeviceTypeSpec> ty
         private JsonNode section(JsonNode parent, String path, String name, Set<String> keys) {
             JsonNode node = parent.get(name);
             if (node == null) {
-                return new YAMLMapper().createObjectNode();
+                return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             }
             requireObject(node, path + "." + name);
             allowOnly(node, path + "." + name, keys);

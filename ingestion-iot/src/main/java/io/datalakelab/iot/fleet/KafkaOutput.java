@@ -1,5 +1,6 @@
 package io.datalakelab.iot.fleet;
 
+import io.datalakelab.core.kafka.ProducerDefaults;
 import io.datalakelab.core.topic.TopicProvisioner;
 import java.time.Duration;
 import java.util.Properties;
@@ -55,14 +56,10 @@ public final class KafkaOutput implements ReadingOutput {
     }
 
     Properties producerProperties(int worker) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        Properties p = ProducerDefaults.reliable(config.bootstrapServers(), "sensor-simulator-" + worker);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Duration.ofMinutes(2).toMillis()));
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "sensor-simulator-" + worker);
         p.putAll(config.producerOverrides());
         return p;
     }

@@ -2,6 +2,7 @@ package io.datalakelab.iot.mqtt;
 
 import io.datalakelab.core.health.HealthCheck;
 import io.datalakelab.core.health.HealthServer;
+import io.datalakelab.core.kafka.ProducerDefaults;
 import io.datalakelab.core.schema.InvalidRecordException;
 import io.datalakelab.core.schema.SensorReading;
 import io.datalakelab.core.schema.SensorReadingCodec;
@@ -215,16 +216,12 @@ public final class MqttBridge implements AutoCloseable {
     }
 
     Properties producerProperties() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        Properties p = ProducerDefaults.reliable(config.bootstrapServers(), SERVICE);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         // While Kafka is down the producer keeps retrying and the messages wait, unacknowledged, at the MQTT broker:
         // an outage is a DOWN health status and a backlog, not a failed record.
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString(Integer.MAX_VALUE));
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, SERVICE);
         p.putAll(config.producerOverrides());
         return p;
     }
