@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datalakelab.core.cli.Commands;
 import io.datalakelab.core.cli.ServiceOptions;
 import io.datalakelab.core.config.ConfigValues;
+import io.datalakelab.iot.flume.FlumeOutput;
 import io.datalakelab.iot.mqtt.MqttOutput;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -39,15 +40,21 @@ public final class SimulatorCommand implements Callable<Integer> {
 
     /** Runs one simulation and reports it; the exit code is 1 when any record was not acknowledged. */
     public static int run(SimulatorConfig config) throws InterruptedException, java.io.IOException {
-        SensorSimulator simulator = config.output() == SimulatorConfig.Output.MQTT
-                ? new SensorSimulator(config, System.err, new MqttOutput(config))
-                : new SensorSimulator(config, System.err);
+        SensorSimulator simulator = switch (config.output()) {
+            case MQTT -> new SensorSimulator(config, System.err, new MqttOutput(config));
+            case FLUME -> new SensorSimulator(config, System.err, new FlumeOutput(config.flume()));
+            case KAFKA -> new SensorSimulator(config, System.err);
+        };
         System.err.printf("sensor-simulator: %d devices at %s, rate %s (natural rate %,.1f readings/s), %s, to %s%n",
                 simulator.fleet().devices().size(), String.join(",", config.fleet().sites().stream().map(SiteSpec::name).toList()),
                 config.rate(), simulator.fleet().naturalRatePerSecond(),
                 config.isBounded() ? (config.records() > 0 ? config.records() + " readings" : "") + (config.duration().isZero() ? "" : " for " + config.duration())
                         : "until Ctrl-C",
-                config.output() == SimulatorConfig.Output.MQTT ? config.mqttBroker() + " (MQTT QoS " + config.mqttQos() + ")" : config.bootstrapServers());
+                switch (config.output()) {
+                    case MQTT -> config.mqttBroker() + " (MQTT QoS " + config.mqttQos() + ")";
+                    case FLUME -> "Flume agents " + String.join(",", config.flume().agents());
+                    case KAFKA -> config.bootstrapServers();
+                });
         CountDownLatch finished = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {
             simulator.stop();

@@ -13,6 +13,7 @@ import io.datalakelab.core.config.ConfigType;
 import io.datalakelab.core.config.ConfigValues;
 import io.datalakelab.core.topic.TopicSpec;
 import io.datalakelab.core.topic.Topics;
+import io.datalakelab.iot.flume.FlumeTarget;
 import io.datalakelab.iot.mqtt.MqttTopics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,13 +27,16 @@ public record SimulatorConfig(String bootstrapServers, TopicSpec topic, FleetSpe
                               Duration duration, SendRate rate, double burstFactor, Duration burstEvery,
                               Duration burstLength, int producers, ReadingEncoding encoding, Clock clock,
                               Instant clockStart, Duration progressInterval, Map<String, String> producerOverrides,
-                              Output output, String mqttBroker, String mqttTopicPrefix, int mqttQos) {
+                              Output output, String mqttBroker, String mqttTopicPrefix, int mqttQos, FlumeTarget flume) {
 
     /** Which time a reading carries: when it is sent, or the fleet's own schedule from {@code clock.start}. */
     public enum Clock { WALL, SIMULATED }
 
-    /** Where the devices send: straight into Kafka, or to an MQTT broker from which the MQTT bridge moves them into Kafka. */
-    public enum Output { KAFKA, MQTT }
+    /**
+     * Where the devices send: straight into Kafka, to an MQTT broker from which the MQTT bridge moves them into Kafka,
+     * or to Flume agents whose Kafka sink does.
+     */
+    public enum Output { KAFKA, MQTT, FLUME }
 
     public static final ConfigSpec SPEC = new ConfigSpec("sensor-simulator", "SIMULATOR_").passThrough("kafka.");
 
@@ -52,13 +56,23 @@ public record SimulatorConfig(String bootstrapServers, TopicSpec topic, FleetSpe
     static final ConfigKey<Duration> TOPIC_RETENTION = SPEC.define(ConfigKey.of("topic.retention", ConfigType.DURATION,
             TopicSpec.DEFAULT_RETENTION, positiveDuration(), "retention.ms of the topic when the simulator creates it."));
     static final ConfigKey<Output> OUTPUT = SPEC.define(ConfigKey.of("output", ConfigType.enumOf(Output.class),
-            Output.KAFKA, "kafka: produce into `topic` on `bootstrap.servers`; mqtt: publish to `mqtt.broker` (the MQTT bridge moves the readings into Kafka; the `topic.*` and `kafka.*` keys are then unused)."));
+            Output.KAFKA, "kafka: produce into `topic` on `bootstrap.servers`; mqtt: publish to `mqtt.broker` (the MQTT bridge moves the readings into Kafka); flume: send over Avro RPC to `flume.agents` (their Kafka sink moves the readings into Kafka). With mqtt and flume the `topic.*` and `kafka.*` keys are unused."));
     static final ConfigKey<String> MQTT_BROKER = SPEC.define(ConfigKey.of("mqtt.broker", ConfigType.STRING,
             MqttTopics.DEFAULT_BROKER, MqttTopics.brokerUri(), "MQTT broker the devices publish to when output=mqtt."));
     static final ConfigKey<String> MQTT_TOPIC_PREFIX = SPEC.define(ConfigKey.of("mqtt.topic.prefix", ConfigType.STRING,
             MqttTopics.DEFAULT_PREFIX, MqttTopics.topicPrefix(), "With output=mqtt each device publishes to `<prefix>/<site>/<deviceId>`."));
     static final ConfigKey<Integer> MQTT_QOS = SPEC.define(ConfigKey.of("mqtt.qos", ConfigType.INT,
             1, between(0, 2), "QoS of the MQTT publishes: 1 = at least once, the broker acknowledges each reading; 0 = at most once, nothing is acknowledged (a reading can be lost); 2 = exactly once to the broker."));
+    static final ConfigKey<List<String>> FLUME_AGENTS = SPEC.define(ConfigKey.of("flume.agents", ConfigType.LIST,
+            FlumeTarget.DEFAULT_AGENTS, FlumeTarget.agentAddresses(), "With output=flume: host:port of each Flume agent's Avro source (flume-agent's readings-collector.conf), comma separated."));
+    static final ConfigKey<FlumeTarget.Selection> FLUME_SELECTION = SPEC.define(ConfigKey.of("flume.selection", ConfigType.enumOf(FlumeTarget.Selection.class),
+            FlumeTarget.Selection.ROUND_ROBIN, "With several agents: round_robin or random spread the batches and skip a failed agent for a while; failover sends to the first agent that is up."));
+    static final ConfigKey<Integer> FLUME_BATCH_SIZE = SPEC.define(ConfigKey.of("flume.batch.size", ConfigType.INT,
+            500, between(1, 100_000), "Readings per Avro RPC call; the agent commits each call to its channel in one transaction."));
+    static final ConfigKey<Duration> FLUME_LINGER = SPEC.define(ConfigKey.of("flume.linger", ConfigType.DURATION,
+            Duration.ofMillis(200), new ConfigRule<>("zero or positive", d -> !d.isNegative()), "Longest a reading waits in a partly filled batch (checked as the next reading is sent; the last batch goes at the end of the run)."));
+    static final ConfigKey<Duration> FLUME_REQUEST_TIMEOUT = SPEC.define(ConfigKey.of("flume.request.timeout", ConfigType.DURATION,
+            Duration.ofSeconds(20), positiveDuration(), "How long one RPC call may take before its agent counts as failed."));
     static final ConfigKey<String> FLEET = SPEC.define(ConfigKey.of("fleet", ConfigType.STRING,
             "", "Fleet file (YAML or JSON) with sites, device types, signal models and fault rates; empty = the built-in fleets/default.yaml."));
     static final ConfigKey<Long> SEED = SPEC.define(ConfigKey.of("seed", ConfigType.LONG,
@@ -111,14 +125,15 @@ public record SimulatorConfig(String bootstrapServers, TopicSpec topic, FleetSpe
                 values.get(DURATION), values.get(RATE), values.get(BURST_FACTOR), values.get(BURST_EVERY), values.get(BURST_LENGTH),
                 values.get(PRODUCERS), values.get(ENCODING), values.get(CLOCK), clockStart, values.get(PROGRESS),
                 values.withPrefix("kafka."), values.get(OUTPUT), values.get(MQTT_BROKER), values.get(MQTT_TOPIC_PREFIX),
-                values.get(MQTT_QOS));
+                values.get(MQTT_QOS), new FlumeTarget(values.get(FLUME_AGENTS), values.get(FLUME_SELECTION), values.get(FLUME_BATCH_SIZE),
+                values.get(FLUME_LINGER), values.get(FLUME_REQUEST_TIMEOUT)));
     }
 
     /** The same run with other faults (tests give devices the faults they exercise). */
     public SimulatorConfig withFaults(FaultSpec faults) {
         return new SimulatorConfig(bootstrapServers, topic, fleet.withFaults(faults), devices, records, duration, rate, burstFactor,
                 burstEvery, burstLength, producers, encoding, clock, clockStart, progressInterval, producerOverrides, output,
-                mqttBroker, mqttTopicPrefix, mqttQos);
+                mqttBroker, mqttTopicPrefix, mqttQos, flume);
     }
 
     private static FleetSpec fleet(ConfigValues values) {
