@@ -7,6 +7,7 @@ import io.datalakelab.lab.component.HdfsComponent;
 import io.datalakelab.lab.component.KafkaComponent;
 import io.datalakelab.lab.component.LabComponent;
 import io.datalakelab.lab.component.CdcComponent;
+import io.datalakelab.lab.component.FlumeComponent;
 import io.datalakelab.lab.component.MqttComponent;
 import io.datalakelab.lab.component.SpeedLayerComponent;
 import io.datalakelab.lab.component.SinkComponent;
@@ -40,6 +41,7 @@ public final class Lab {
     private final SinkComponent rdbmsSink;
     private final SpeedLayerComponent speedLayer;
     private final MqttComponent mqtt;
+    private final FlumeComponent flume;
 
     public Lab(LabConfig config, Path stateDir) {
         this.config = config;
@@ -52,6 +54,7 @@ public final class Lab {
         this.rdbmsSink = new SinkComponent(config, state, hdfs.replication(), SinkComponent.Flow.changeEvents(config));
         this.speedLayer = new SpeedLayerComponent(config, state);
         this.mqtt = new MqttComponent(config, state);
+        this.flume = new FlumeComponent(config, state);
     }
 
     public LabConfig config() {
@@ -83,6 +86,10 @@ public final class Lab {
         return mqtt;
     }
 
+    public FlumeComponent flume() {
+        return flume;
+    }
+
     public SpeedLayerComponent speedLayer() {
         return speedLayer;
     }
@@ -107,6 +114,7 @@ public final class Lab {
         out.add(rdbmsSink);
         out.add(speedLayer);
         out.add(mqtt);
+        out.add(flume);
         return out;
     }
 
@@ -186,6 +194,7 @@ public final class Lab {
         stopAll(cdc.processes(), killed);
         stopAll(speedLayer.processes(), killed);
         stopAll(mqtt.processes(), killed);
+        stopAll(flume.processes(), killed);
         stopAll(kafka.processes(), killed);
         stopAll(hdfs.processes(), killed);
         stopAll(database.processes(), killed);

@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
         description = "Runs the Data Lake Lab on this machine: Kafka (KRaft), HDFS and MariaDB as processes on 127.0.0.1.",
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Demo.class,
                 LabCommand.Logs.class, LabCommand.ConfigKeys.class, LabCommand.Lake.class, LabCommand.Cdc.class,
-                LabCommand.Simulate.class, LabCommand.SpeedLayer.class, LabCommand.Mqtt.class})
+                LabCommand.Simulate.class, LabCommand.SpeedLayer.class, LabCommand.Mqtt.class, LabCommand.Flume.class})
 public final class LabCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -237,7 +237,7 @@ public final class LabCommand implements Callable<Integer> {
 
     @Command(name = "simulate", mixinStandardHelpOptions = true,
             description = "Run the sensor simulator against the lab's Kafka, e.g. `lab simulate records=10000 producers=4 rate=500`.",
-            footer = "%nKEY=VALUE pairs are the simulator's config keys (`lab simulate --help-config`); bootstrap.servers and mqtt.broker are the lab's.")
+            footer = "%nKEY=VALUE pairs are the simulator's config keys (`lab simulate --help-config`); bootstrap.servers, mqtt.broker and flume.agents are the lab's.")
     static final class Simulate implements Callable<Integer> {
         @Mixin
         LabOptions options;
@@ -260,7 +260,7 @@ public final class LabCommand implements Callable<Integer> {
                 return Commands.JOB_FAILED;
             }
             List<String> all = new ArrayList<>(List.of("bootstrap.servers=" + lab.config().bootstrapServers(),
-                    "mqtt.broker=" + lab.mqtt().brokerUri()));
+                    "mqtt.broker=" + lab.mqtt().brokerUri(), "flume.agents=" + lab.flume().collectorAddresses()));
             all.addAll(settings);
             return io.datalakelab.iot.fleet.SimulatorCommand.run(io.datalakelab.iot.fleet.SimulatorConfig.from(
                     io.datalakelab.iot.fleet.SimulatorConfig.SPEC.load(null, all)));
@@ -301,12 +301,31 @@ public final class LabCommand implements Callable<Integer> {
         }
     }
 
+    @Command(name = "flume", mixinStandardHelpOptions = true,
+            description = "Start the Flume paths on the lab: two readings collectors (Avro RPC -> Kafka), Kafka -> HDFS, and the lab's logs -> Kafka.")
+    static final class Flume implements Callable<Integer> {
+        @Mixin
+        LabOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            Lab lab = startService(options, "flume", Lab::flume);
+            System.out.println("Flume: " + lab.flume().endpoint());
+            System.out.println("  send a fleet through the collectors: ./lab simulate output=flume records=10000");
+            System.out.println("  iot.sensor-readings -> hdfs://" + lab.config().flumeHdfsRoot() + "/iot.sensor-readings/dt=.../hr=... (files close after "
+                    + lab.config().flumeHdfsRoll().toSeconds() + " s)");
+            System.out.println("  the lab's logs -> topic lab.logs");
+            System.out.println("  logs: ./lab logs flume-collector-1, flume-collector-2, flume-lake, flume-logs");
+            return Commands.OK;
+        }
+    }
+
     @Command(name = "logs", mixinStandardHelpOptions = true, description = "Print a component's log, e.g. `lab logs kafka-1`.")
     static final class Logs implements Callable<Integer> {
         @Mixin
         LabOptions options;
 
-        @Parameters(arity = "0..1", paramLabel = "COMPONENT", description = "kafka-1, hdfs-namenode, hdfs-datanode-1, database, hdfs-sink, ingestion-rdbms, hdfs-sink-rdbms, speed-layer, mosquitto, mqtt-bridge; none lists them.")
+        @Parameters(arity = "0..1", paramLabel = "COMPONENT", description = "kafka-1, hdfs-namenode, hdfs-datanode-1, database, hdfs-sink, ingestion-rdbms, hdfs-sink-rdbms, speed-layer, mosquitto, mqtt-bridge, flume-collector-1, flume-collector-2, flume-lake, flume-logs; none lists them.")
         String component;
 
         @Option(names = {"-n", "--lines"}, defaultValue = "100", description = "Last lines to print (default: ${DEFAULT-VALUE}).")

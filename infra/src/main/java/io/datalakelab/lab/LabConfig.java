@@ -18,7 +18,8 @@ public record LabConfig(int brokers, List<Integer> kafkaClientPorts, List<Intege
                         int dataNodes, int nameNodeRpcPort, int nameNodeHttpPort, List<Integer> dataNodePorts, String hdfsHeap,
                         Database database, int databasePort, int sinkHealthPort, String sinkHeap, Duration readyTimeout,
                         int cdcHealthPort, String cdcHeap, int rdbmsSinkHealthPort, int speedLayerHealthPort,
-                        String speedLayerHeap, int mqttPort, int mqttBridgeHealthPort) {
+                        String speedLayerHeap, int mqttPort, int mqttBridgeHealthPort, List<Integer> flumeCollectorPorts,
+                        List<Integer> flumeMonitoringPorts, String flumeHeap, String flumeHdfsRoot, Duration flumeHdfsRoll) {
 
     /** Which MySQL-compatible server the lab runs. */
     public enum Database {
@@ -79,12 +80,27 @@ public record LabConfig(int brokers, List<Integer> kafkaClientPorts, List<Intege
     static final ConfigKey<Integer> MQTT_BRIDGE_HEALTH_PORT = SPEC.define(ConfigKey.of("mqtt.bridge.health.port", ConfigType.INT, 8085, port(),
             "Port of the MQTT bridge's /health and /metrics (`lab mqtt`)."));
 
+    static final ConfigKey<List<Integer>> FLUME_COLLECTOR_PORTS = SPEC.define(ConfigKey.of("flume.collector.ports", ports(),
+            List.of(4141, 4142), ports(2), "Avro source ports of the two readings collectors (`lab flume`), on 127.0.0.1; `lab simulate output=flume` sends to both."));
+    static final ConfigKey<List<Integer>> FLUME_MONITORING_PORTS = SPEC.define(ConfigKey.of("flume.monitoring.ports", ports(),
+            List.of(4151, 4152, 4153, 4154), ports(4), "Flume's HTTP monitoring (/metrics, JSON) of collector 1, collector 2, the lake agent and the logs agent."));
+    static final ConfigKey<String> FLUME_HEAP = SPEC.define(ConfigKey.of("flume.heap", ConfigType.STRING, "256m", heap(),
+            "Maximum heap of each Flume agent JVM."));
+    static final ConfigKey<String> FLUME_HDFS_ROOT = SPEC.define(ConfigKey.of("flume.hdfs.root", ConfigType.STRING, "/datalake/raw-flume",
+            new ConfigRule<>("an absolute HDFS path other than /datalake/raw", r -> r.startsWith("/") && !r.replaceAll("/+$", "").equals("/datalake/raw")),
+            "Where the Flume lake agent lands topics, in hdfs-sink's layout. Not /datalake/raw, where hdfs-sink writes: readers of the lake would see every reading twice."));
+    static final ConfigKey<Duration> FLUME_HDFS_ROLL = SPEC.define(ConfigKey.of("flume.hdfs.roll", ConfigType.DURATION, Duration.ofSeconds(60),
+            new ConfigRule<>("whole seconds, at least 1", d -> d.toMillis() >= 1000 && d.toMillis() % 1000 == 0),
+            "The Flume lake agent closes (and so publishes) each HDFS file after this long, and a file idle for as long."));
+
     public static LabConfig from(ConfigValues v) {
         return new LabConfig(v.get(BROKERS), v.get(KAFKA_CLIENT_PORTS), v.get(KAFKA_CONTROLLER_PORTS), v.get(KAFKA_HEAP),
                 v.get(DATA_NODES), v.get(NAMENODE_RPC_PORT), v.get(NAMENODE_HTTP_PORT), v.get(DATANODE_PORTS), v.get(HDFS_HEAP),
                 v.get(DATABASE), v.get(DATABASE_PORT), v.get(SINK_HEALTH_PORT), v.get(SINK_HEAP), v.get(READY_TIMEOUT),
                 v.get(CDC_HEALTH_PORT), v.get(CDC_HEAP), v.get(RDBMS_SINK_HEALTH_PORT),
-                v.get(SPEED_LAYER_HEALTH_PORT), v.get(SPEED_LAYER_HEAP), v.get(MQTT_PORT), v.get(MQTT_BRIDGE_HEALTH_PORT));
+                v.get(SPEED_LAYER_HEALTH_PORT), v.get(SPEED_LAYER_HEAP), v.get(MQTT_PORT), v.get(MQTT_BRIDGE_HEALTH_PORT),
+                v.get(FLUME_COLLECTOR_PORTS), v.get(FLUME_MONITORING_PORTS), v.get(FLUME_HEAP), v.get(FLUME_HDFS_ROOT),
+                v.get(FLUME_HDFS_ROLL));
     }
 
     public String bootstrapServers() {

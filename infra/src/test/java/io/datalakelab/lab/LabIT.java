@@ -51,6 +51,8 @@ class LabIT {
     static void startLab() throws Exception {
         // The lab's child JVMs run from this module's test classpath, as the lab script would give them.
         System.setProperty(JavaCommand.CLASSPATH_PROPERTY, testClasspath());
+        // Where `lab flume` finds flume-agent/ (the lab script sets it to the checkout).
+        System.setProperty("lab.home", REPOSITORY.toString());
         stateDir = Files.createTempDirectory("lab-it-");
         settings = List.of(
                 "kafka.client.ports=" + ports(3),
@@ -61,7 +63,8 @@ class LabIT {
                 "database.port=" + FreePorts.next(),
                 "sink.health.port=" + FreePorts.next(), "cdc.health.port=" + FreePorts.next(),
                 "rdbms.sink.health.port=" + FreePorts.next(), "speed.layer.health.port=" + FreePorts.next(),
-                "mqtt.port=" + FreePorts.next(), "mqtt.bridge.health.port=" + FreePorts.next());
+                "mqtt.port=" + FreePorts.next(), "mqtt.bridge.health.port=" + FreePorts.next(),
+                "flume.collector.ports=" + ports(2), "flume.monitoring.ports=" + ports(4), "flume.hdfs.roll=3s");
         lab = new Lab(LabConfig.from(LabConfig.SPEC.load(null, Map.of(), settings)), stateDir);
         upReport = lab.up(System.err);
     }
@@ -190,6 +193,63 @@ class LabIT {
         assertThat(readings).isEqualTo(1000);
         sequences.forEach((device, seen) -> assertThat(seen).as(device).hasSize(java.util.Collections.max(seen).intValue()));
         assertThat(lab.status().stream().filter(s -> s.name().equals("mqtt")).findFirst().orElseThrow().healthy()).isTrue();
+    }
+
+    @Test
+    @Order(4)
+    void theLabsFlumeCollectorsBringAFleetIntoKafkaAndTheLakeAgentLandsItInHdfs() throws Exception {
+        lab.flume().start();
+        lab.flume().awaitReady(java.time.Instant.now().plusSeconds(120));
+        String site = "flume-it";
+        io.datalakelab.iot.fleet.SimulatorConfig config = io.datalakelab.iot.fleet.SimulatorConfig.from(io.datalakelab.iot.fleet.SimulatorConfig.SPEC.load(
+                null, Map.of(), List.of("output=flume", "flume.agents=" + lab.flume().collectorAddresses(), "sites=" + site, "records=1000",
+                        "rate=max", "progress.interval=0s")));
+        var report = new io.datalakelab.iot.fleet.SensorSimulator(config, null, new io.datalakelab.iot.flume.FlumeOutput(config.flume())).run();
+        assertThat(report.acknowledged()).as("batches committed by the lab's Flume collectors").isEqualTo(1000);
+
+        Map<String, java.util.Set<Long>> sequences = new java.util.HashMap<>();
+        long readings = 0;
+        try (var consumer = reader(Topics.SENSOR_READINGS, "read_uncommitted")) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (readings < 1000 && System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(300))) {
+                    var reading = io.datalakelab.core.schema.SensorReadingCodec.decode(r.value());
+                    if (reading.site().equals(site)) {
+                        readings++;
+                        assertThat(r.key()).isEqualTo(reading.deviceId());
+                        assertThat(sequences.computeIfAbsent(reading.deviceId(), d -> new java.util.HashSet<>()).add(reading.sequence()))
+                                .as("%s #%d once", reading.deviceId(), reading.sequence()).isTrue();
+                    }
+                }
+            }
+        }
+        assertThat(readings).isEqualTo(1000);
+
+        // The lake agent lands the same readings under flume.hdfs.root, closed files only (open ones start with '_').
+        var conf = new org.apache.hadoop.conf.Configuration();
+        try (var fs = org.apache.hadoop.fs.FileSystem.newInstance(java.net.URI.create(lab.config().hdfsUri()), conf)) {
+            var dir = new org.apache.hadoop.fs.Path(lab.config().flumeHdfsRoot() + "/" + Topics.SENSOR_READINGS);
+            long[] landed = new long[1];
+            io.datalakelab.testkit.Await.until("1000 readings of " + site + " in " + dir, Duration.ofSeconds(120), () -> {
+                landed[0] = 0;
+                if (!fs.exists(dir)) {
+                    return false;
+                }
+                var files = fs.listFiles(dir, true);
+                while (files.hasNext()) {
+                    var file = files.next().getPath();
+                    if (file.getName().startsWith("_")) {
+                        continue;
+                    }
+                    try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(fs.open(file), StandardCharsets.UTF_8))) {
+                        landed[0] += in.lines().filter(l -> l.contains("\"site\":\"" + site + "\"")).count();
+                    }
+                }
+                return landed[0] >= 1000;
+            });
+            assertThat(landed[0]).isEqualTo(1000);
+        }
+        assertThat(lab.status().stream().filter(s -> s.name().equals("flume")).findFirst().orElseThrow().healthy()).isTrue();
     }
 
     private static org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> reader(String topic, String isolation) {

@@ -59,6 +59,11 @@ public final class ManagedProcess {
 
     /** Starts {@code command} detached, appending its output to the log. */
     public ProcessHandle start(List<String> command, Path workingDir) throws IOException {
+        return start(command, workingDir, java.util.Map.of());
+    }
+
+    /** Starts {@code command} detached with {@code environment} added to the lab's, appending its output to the log. */
+    public ProcessHandle start(List<String> command, Path workingDir, java.util.Map<String, String> environment) throws IOException {
         if (running().isPresent()) {
             throw new IllegalStateException(name + " is already running as pid " + running().get().pid());
         }
@@ -72,7 +77,9 @@ public final class ManagedProcess {
         detached.addAll(command);
         Files.writeString(logFile, "---- " + java.time.Instant.now() + " starting " + name + ": " + describe(command) + "\n",
                 StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        Process process = new ProcessBuilder(detached)
+        ProcessBuilder builder = new ProcessBuilder(detached);
+        builder.environment().putAll(environment);
+        Process process = builder
                 .directory(workingDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
