@@ -145,7 +145,7 @@ public final class SinkBenchmark implements Callable<Integer> {
         return Commands.OK;
     }
 
-    private void ensureTopic(String topic) throws Exception {
+    void ensureTopic(String topic) throws Exception {
         try (Admin admin = admin()) {
             int brokers = admin.describeCluster().nodes().get().size();
             new TopicProvisioner(admin).ensure(new TopicSpec(topic, partitions, (short) 3, 2, TopicSpec.DEFAULT_RETENTION).forBrokers(brokers));
@@ -157,7 +157,7 @@ public final class SinkBenchmark implements Callable<Integer> {
     }
 
     /** Sends readings of 100 devices and waits for every acknowledgement; returns the value bytes sent. */
-    private long produce(String topic, int count, long pauseNanos) throws Exception {
+    long produce(String topic, int count, long pauseNanos) throws Exception {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -239,7 +239,7 @@ public final class SinkBenchmark implements Callable<Integer> {
      * file. Files rotate at a fifth of a partition's records (or after 2 s), so the tail waits at most 2 s;
      * the steady rate, between 10% and 90% of the records committed, leaves out that tail and the first file.
      */
-    private List<Pass> landWithSink(String topic, String root, String format, long bytes) throws Exception {
+    List<Pass> landWithSink(String topic, String root, String format, long bytes) throws Exception {
         Measurements.progress("sink landing %s as %s ...", topic, format);
         List<String> settings = new ArrayList<>(List.of(
                 "bootstrap.servers=" + bootstrapServers, "topics=" + topic, "group.id=bench-sink-" + format + "-" + topic,
@@ -337,7 +337,7 @@ public final class SinkBenchmark implements Callable<Integer> {
         return List.copyOf(delays);
     }
 
-    private FileSystem fileSystem() throws IOException {
+    FileSystem fileSystem() throws IOException {
         Configuration conf = new Configuration();
         conf.set("fs.defaultFS", hdfsUri);
         conf.setInt("dfs.replication", replication);
@@ -345,11 +345,11 @@ public final class SinkBenchmark implements Callable<Integer> {
     }
 
 
-    private static double seconds(long startedNanos) {
+    static double seconds(long startedNanos) {
         return (System.nanoTime() - startedNanos) / 1e9;
     }
 
-    private static String describe(Pass pass) {
+    static String describe(Pass pass) {
         return String.format(Locale.ROOT, "%s: %,.0f records/s, %.1f MB/s (%.1f s)", pass.what(), pass.recordsPerSecond(),
                 pass.megabytesPerSecond(), pass.seconds());
     }

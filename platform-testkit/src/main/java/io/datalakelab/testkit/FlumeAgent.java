@@ -60,6 +60,11 @@ public final class FlumeAgent implements AutoCloseable {
         return new FlumeAgent(name, home().resolve("conf").resolve(configFile));
     }
 
+    /** The agent {@code name} of a configuration file elsewhere, e.g. a variant of one of flume-agent's. */
+    public static FlumeAgent of(String name, Path configFile) {
+        return new FlumeAgent(name, configFile.toAbsolutePath());
+    }
+
     /** An environment variable the configuration reads with {@code ${env:NAME}}. */
     public FlumeAgent withEnv(String variable, String value) {
         environment.put(variable, value);

@@ -1,6 +1,7 @@
 package io.datalakelab.sink.dlq;
 
 import io.datalakelab.core.kafka.ProducerDefaults;
+import io.datalakelab.core.topic.DeadLetterHeaders;
 import io.datalakelab.core.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -18,10 +19,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class DeadLetterQueue implements AutoCloseable {
 
-    public static final String HEADER_REASON = "dlq.reason";
-    public static final String HEADER_TOPIC = "dlq.source.topic";
-    public static final String HEADER_PARTITION = "dlq.source.partition";
-    public static final String HEADER_OFFSET = "dlq.source.offset";
+    public static final String HEADER_REASON = DeadLetterHeaders.REASON;
+    public static final String HEADER_TOPIC = DeadLetterHeaders.SOURCE_TOPIC;
+    public static final String HEADER_PARTITION = DeadLetterHeaders.SOURCE_PARTITION;
+    public static final String HEADER_OFFSET = DeadLetterHeaders.SOURCE_OFFSET;
 
     private final KafkaProducer<byte[], byte[]> producer;
 

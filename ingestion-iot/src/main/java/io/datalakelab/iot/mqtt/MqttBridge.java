@@ -6,6 +6,7 @@ import io.datalakelab.core.kafka.ProducerDefaults;
 import io.datalakelab.core.schema.InvalidRecordException;
 import io.datalakelab.core.schema.SensorReading;
 import io.datalakelab.core.schema.SensorReadingCodec;
+import io.datalakelab.core.topic.DeadLetterHeaders;
 import io.datalakelab.core.topic.TopicProvisioner;
 import io.datalakelab.core.topic.TopicSpec;
 import io.micrometer.core.instrument.Counter;
@@ -73,9 +74,9 @@ public final class MqttBridge implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MqttBridge.class);
 
-    static final String REASON_HEADER = "dlq.reason";
-    static final String SOURCE_HEADER = "dlq.source";
-    static final String SERVICE_HEADER = "dlq.service";
+    static final String REASON_HEADER = DeadLetterHeaders.REASON;
+    static final String SOURCE_HEADER = DeadLetterHeaders.SOURCE;
+    static final String SERVICE_HEADER = DeadLetterHeaders.SERVICE;
     static final String SERVICE = "mqtt-bridge";
     private static final int SUBSCRIPTION_QOS = 1;
     private static final Duration MQTT_TIMEOUT = Duration.ofSeconds(15);

@@ -3,6 +3,7 @@ package io.datalakelab.iot.speed;
 import io.datalakelab.core.schema.InvalidRecordException;
 import io.datalakelab.core.schema.SensorReading;
 import io.datalakelab.core.schema.SensorReadingCodec;
+import io.datalakelab.core.topic.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -18,9 +19,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  */
 final class ReadingParser implements FixedKeyProcessor<String, byte[], ReadingParser.Parsed> {
 
-    static final String REASON_HEADER = "dlq.reason";
-    static final String SOURCE_HEADER = "dlq.source";
-    static final String SERVICE_HEADER = "dlq.service";
+    static final String REASON_HEADER = DeadLetterHeaders.REASON;
+    static final String SOURCE_HEADER = DeadLetterHeaders.SOURCE;
+    static final String SERVICE_HEADER = DeadLetterHeaders.SERVICE;
 
     /** Either a reading or, when {@code reading} is null, the raw value that failed. */
     record Parsed(SensorReading reading, byte[] raw) {
