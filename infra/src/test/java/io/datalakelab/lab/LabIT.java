@@ -175,23 +175,7 @@ class LabIT {
         var report = new io.datalakelab.iot.fleet.SensorSimulator(config, null, new io.datalakelab.iot.mqtt.MqttOutput(config)).run();
         assertThat(report.acknowledged()).as("PUBACKs from the lab's mosquitto").isEqualTo(1000);
 
-        Map<String, java.util.Set<Long>> sequences = new java.util.HashMap<>();
-        long readings = 0;
-        try (var consumer = reader(Topics.SENSOR_READINGS, "read_uncommitted")) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (readings < 1000 && System.nanoTime() < deadline) {
-                for (var r : consumer.poll(Duration.ofMillis(300))) {
-                    var reading = io.datalakelab.core.schema.SensorReadingCodec.decode(r.value());
-                    if (reading.site().equals(site)) {
-                        readings++;
-                        assertThat(sequences.computeIfAbsent(reading.deviceId(), d -> new java.util.HashSet<>()).add(reading.sequence()))
-                                .as("%s #%d once", reading.deviceId(), reading.sequence()).isTrue();
-                    }
-                }
-            }
-        }
-        assertThat(readings).isEqualTo(1000);
-        sequences.forEach((device, seen) -> assertThat(seen).as(device).hasSize(java.util.Collections.max(seen).intValue()));
+        assertEveryReadingOfSiteOnceInKafka(site, 1000);
         assertThat(lab.status().stream().filter(s -> s.name().equals("mqtt")).findFirst().orElseThrow().healthy()).isTrue();
     }
 
@@ -207,23 +191,7 @@ class LabIT {
         var report = new io.datalakelab.iot.fleet.SensorSimulator(config, null, new io.datalakelab.iot.flume.FlumeOutput(config.flume())).run();
         assertThat(report.acknowledged()).as("batches committed by the lab's Flume collectors").isEqualTo(1000);
 
-        Map<String, java.util.Set<Long>> sequences = new java.util.HashMap<>();
-        long readings = 0;
-        try (var consumer = reader(Topics.SENSOR_READINGS, "read_uncommitted")) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            while (readings < 1000 && System.nanoTime() < deadline) {
-                for (var r : consumer.poll(Duration.ofMillis(300))) {
-                    var reading = io.datalakelab.core.schema.SensorReadingCodec.decode(r.value());
-                    if (reading.site().equals(site)) {
-                        readings++;
-                        assertThat(r.key()).isEqualTo(reading.deviceId());
-                        assertThat(sequences.computeIfAbsent(reading.deviceId(), d -> new java.util.HashSet<>()).add(reading.sequence()))
-                                .as("%s #%d once", reading.deviceId(), reading.sequence()).isTrue();
-                    }
-                }
-            }
-        }
-        assertThat(readings).isEqualTo(1000);
+        assertEveryReadingOfSiteOnceInKafka(site, 1000);
 
         // The lake agent lands the same readings under flume.hdfs.root, closed files only (open ones start with '_').
         var conf = new org.apache.hadoop.conf.Configuration();
@@ -250,6 +218,28 @@ class LabIT {
             assertThat(landed[0]).isEqualTo(1000);
         }
         assertThat(lab.status().stream().filter(s -> s.name().equals("flume")).findFirst().orElseThrow().healthy()).isTrue();
+    }
+
+    /** Reads iot.sensor-readings until {@code expected} readings of {@code site} came: each keyed by its device, each sequence once, none missing. */
+    private static void assertEveryReadingOfSiteOnceInKafka(String site, long expected) {
+        Map<String, java.util.Set<Long>> sequences = new java.util.HashMap<>();
+        long readings = 0;
+        try (var consumer = reader(Topics.SENSOR_READINGS, "read_uncommitted")) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (readings < expected && System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(300))) {
+                    var reading = io.datalakelab.core.schema.SensorReadingCodec.decode(r.value());
+                    if (reading.site().equals(site)) {
+                        readings++;
+                        assertThat(r.key()).isEqualTo(reading.deviceId());
+                        assertThat(sequences.computeIfAbsent(reading.deviceId(), d -> new java.util.HashSet<>()).add(reading.sequence()))
+                                .as("%s #%d once", reading.deviceId(), reading.sequence()).isTrue();
+                    }
+                }
+            }
+        }
+        assertThat(readings).isEqualTo(expected);
+        sequences.forEach((device, seen) -> assertThat(seen).as(device).hasSize(java.util.Collections.max(seen).intValue()));
     }
 
     private static org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]> reader(String topic, String isolation) {

@@ -1,7 +1,7 @@
 package io.datalakelab.flume;
 
-import static io.datalakelab.flume.TopicRecords.header;
-import static io.datalakelab.flume.TopicRecords.readUntil;
+import static io.datalakelab.testkit.TopicContents.header;
+import static io.datalakelab.testkit.TopicContents.readUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.datalakelab.core.topic.TopicProvisioner;
