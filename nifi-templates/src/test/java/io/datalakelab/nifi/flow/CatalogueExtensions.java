@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,36 +15,47 @@ import java.util.TreeSet;
 import org.apache.nifi.flow.Bundle;
 
 /**
- * Extensions whose jars are not on Maven Central (Kafka, HDFS, MQTT, the HTTP context map), as transcribed from the
- * apache/nifi source of the targeted release into {@code nifi-2-catalogue.json}.
+ * Extensions whose classes the tests cannot load, as transcribed from the apache/nifi source of a release: NiFi 2.6.0's
+ * Kafka, HDFS, MQTT and HTTP-context-map types ({@code nifi-2-catalogue.json}, their jars are not on Maven Central) and
+ * the NiFi 1.28.1 types of the 1.x template ({@code nifi-1-catalogue.json}, 1.x classes cannot load beside 2.x ones).
  */
-final class CatalogueExtensions {
+final class CatalogueExtensions implements Extensions {
 
-    static final String RESOURCE = "/nifi-2-catalogue.json";
+    static final String NIFI_2 = "/nifi-2-catalogue.json";
+    static final String NIFI_1 = "/nifi-1-catalogue.json";
 
+    private final String resource;
     private final String nifiVersion;
     private final Map<String, ExtensionSpec> byType = new LinkedHashMap<>();
 
-    CatalogueExtensions() throws IOException {
+    CatalogueExtensions(String resource) throws IOException {
+        this.resource = resource;
         JsonNode root;
-        try (InputStream in = CatalogueExtensions.class.getResourceAsStream(RESOURCE)) {
+        try (InputStream in = CatalogueExtensions.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is missing from the test class path");
+                throw new IllegalStateException(resource + " is missing from the test class path");
             }
             root = new ObjectMapper().readTree(in);
         }
         nifiVersion = root.path("nifiVersion").asText();
         for (JsonNode extension : root.path("extensions")) {
-            CatalogueExtension spec = new CatalogueExtension(extension);
+            CatalogueExtension spec = new CatalogueExtension(extension, resource.substring(1));
             byType.put(spec.type(), spec);
         }
     }
 
-    String nifiVersion() {
+    @Override
+    public String nifiVersion() {
         return nifiVersion;
     }
 
-    Optional<ExtensionSpec> find(String type) {
+    @Override
+    public String sources() {
+        return "not in " + resource.substring(1);
+    }
+
+    @Override
+    public Optional<ExtensionSpec> find(String type) {
         return Optional.ofNullable(byType.get(type));
     }
 
@@ -63,22 +75,24 @@ final class CatalogueExtensions {
         private final boolean dynamicProperties;
         private final String dynamicPropertiesExpressionLanguage;
         private final List<PropertySpec> properties = new ArrayList<>();
-        private final Map<String, String> relationshipCondition = new LinkedHashMap<>();
+        private final Map<String, JsonNode> relationshipConditions = new LinkedHashMap<>();
+        private final JsonNode dynamicRelationshipsWhen;
         private final List<ProvidedApi> providedApis = new ArrayList<>();
 
-        CatalogueExtension(JsonNode node) {
+        CatalogueExtension(JsonNode node, String catalogue) {
             type = node.path("type").asText();
             kind = Kind.valueOf(node.path("kind").asText());
             bundle = bundleOf(node.path("bundle"));
-            origin = "nifi-2-catalogue.json, from " + node.path("sources").path(0).asText();
+            origin = catalogue + ", from " + node.path("sources").path(0).asText();
             dynamicProperties = node.path("dynamicProperties").asBoolean(false);
             dynamicPropertiesExpressionLanguage = node.path("dynamicPropertiesExpressionLanguage").asText("NONE");
             for (JsonNode p : node.path("properties")) {
                 properties.add(property(p, false));
             }
             for (JsonNode r : node.path("relationships")) {
-                relationshipCondition.put(r.path("name").asText(), r.hasNonNull("whenSet") ? r.path("whenSet").asText() : null);
+                relationshipConditions.put(r.path("name").asText(), r);
             }
+            dynamicRelationshipsWhen = node.path("dynamicRelationshipsWhen");
             for (JsonNode api : node.path("providedApis")) {
                 providedApis.add(new ProvidedApi(api.path("type").asText(), bundleOf(api.path("bundle"))));
             }
@@ -144,12 +158,40 @@ final class CatalogueExtensions {
         @Override
         public Set<String> relationships(Map<String, String> configuredValues) {
             Set<String> names = new TreeSet<>();
-            relationshipCondition.forEach((name, whenSet) -> {
-                if (whenSet == null || configuredValues.get(whenSet) != null) {
+            relationshipConditions.forEach((name, relationship) -> {
+                if (relationship.hasNonNull("whenSet")) {
+                    if (configuredValues.get(relationship.path("whenSet").asText()) != null) {
+                        names.add(name);
+                    }
+                } else if (relationship.has("whenValue")) {
+                    if (holds(relationship.path("whenValue"), configuredValues)) {
+                        names.add(name);
+                    }
+                } else {
                     names.add(name);
                 }
             });
+            if (!dynamicRelationshipsWhen.isMissingNode() && holds(dynamicRelationshipsWhen, configuredValues)) {
+                configuredValues.keySet().stream().filter(n -> properties.stream().noneMatch(p -> p.name().equals(n))).forEach(names::add);
+            }
             return names;
+        }
+
+        /** Whether each named property's value (configured, or else its default) is one of the listed values. */
+        private boolean holds(JsonNode condition, Map<String, String> configuredValues) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = condition.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                String value = configuredValues.containsKey(entry.getKey()) ? configuredValues.get(entry.getKey())
+                        : property(entry.getKey()).map(PropertySpec::defaultValue).orElse(null);
+                boolean listed = false;
+                for (JsonNode allowed : entry.getValue()) {
+                    listed |= allowed.asText().equals(value);
+                }
+                if (!listed) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         @Override

@@ -43,9 +43,9 @@ final class FlowChecker {
             Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://([^/\\s:\"']+)"),
             Pattern.compile("\\b[a-zA-Z0-9-]+(?:\\.[a-zA-Z0-9-]+)*:\\d{2,5}\\b"));
 
-    private final NiFiExtensions extensions;
+    private final Extensions extensions;
 
-    FlowChecker(NiFiExtensions extensions) {
+    FlowChecker(Extensions extensions) {
         this.extensions = extensions;
     }
 
@@ -188,7 +188,7 @@ final class FlowChecker {
         Optional<ExtensionSpec> found = extensions.find(component.getType());
         if (found.isEmpty()) {
             problems.add(subject + ": type " + component.getType() + " is not an extension of NiFi " + extensions.nifiVersion()
-                    + " (neither a class of the standard jars nor in nifi-2-catalogue.json)");
+                    + " (" + extensions.sources() + ")");
             return Optional.empty();
         }
         ExtensionSpec spec = found.get();

@@ -10,7 +10,7 @@ import org.apache.nifi.flow.Bundle;
  * Every extension a flow may use: the real classes of the targeted NiFi release where Maven Central has them, the
  * catalogue where it does not. A type in both would let the catalogue shadow the truth, so that is refused.
  */
-final class NiFiExtensions {
+final class NiFiExtensions implements Extensions {
 
     private final String nifiVersion;
     private final Bundle ownBundle;
@@ -32,7 +32,7 @@ final class NiFiExtensions {
         String nifiVersion = requiredProperty("nifi.version");
         Bundle own = ClasspathExtensions.bundleOf("io.datalakelab", "datalakelab-nifi-nar", requiredProperty("project.version"));
         ClasspathExtensions classpath = new ClasspathExtensions(nifiVersion, own);
-        CatalogueExtensions catalogue = new CatalogueExtensions();
+        CatalogueExtensions catalogue = new CatalogueExtensions(CatalogueExtensions.NIFI_2);
         Set<String> both = new TreeSet<>(classpath.types());
         both.retainAll(catalogue.types());
         if (!both.isEmpty()) {
@@ -53,15 +53,22 @@ final class NiFiExtensions {
         return value;
     }
 
-    String nifiVersion() {
+    @Override
+    public String nifiVersion() {
         return nifiVersion;
+    }
+
+    @Override
+    public String sources() {
+        return "neither a class of the standard jars nor in nifi-2-catalogue.json";
     }
 
     Bundle ownBundle() {
         return ownBundle;
     }
 
-    Optional<ExtensionSpec> find(String type) {
+    @Override
+    public Optional<ExtensionSpec> find(String type) {
         Optional<ExtensionSpec> real = classpath.find(type);
         return real.isPresent() ? real : catalogue.find(type);
     }
