@@ -36,7 +36,7 @@ import org.w3c.dom.NodeList;
  */
 class NarPackagingIT {
 
-    private static final String BUNDLED = "NAR-INF/bundled-dependencies/";
+    private static final String BUNDLED = "META-INF/bundled-dependencies/";
 
     private static Path nar;
 
