@@ -8,7 +8,7 @@ LAB_JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 lab_needs_build() {
   [[ ! -f "$LAB_CLASSPATH_FILE" || ! -f "$LAB_JAR" ]] && return 0
   [[ -n "$(find "$LAB_HOME" -path "$LAB_HOME/.lab" -prune -o -path '*/src/main/*' -type f -newer "$LAB_CLASSPATH_FILE" -print -quit 2>/dev/null)" ]] && return 0
-  [[ -n "$(find "$LAB_HOME" -maxdepth 2 -name pom.xml -newer "$LAB_CLASSPATH_FILE" -print -quit)" ]] && return 0
+  [[ -n "$(find "$LAB_HOME" -maxdepth 3 -name pom.xml -newer "$LAB_CLASSPATH_FILE" -print -quit)" ]] && return 0
   return 1
 }
 
