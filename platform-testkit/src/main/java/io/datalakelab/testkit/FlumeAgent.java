@@ -231,7 +231,12 @@ public final class FlumeAgent implements AutoCloseable {
 
     /** The agent's runtime classpath (written by the build) and the components jar. */
     public static String classpath() {
-        Path target = home().resolve("components").resolve("target");
+        return classpath(home());
+    }
+
+    /** The same for the {@code flume-agent} folder {@code home}, e.g. the one of the checkout a lab runs from. */
+    public static String classpath(Path home) {
+        Path target = home.resolve("components").resolve("target");
         Path classpathFile = target.resolve("agent.classpath");
         if (!Files.exists(classpathFile)) {
             throw new IllegalStateException("no " + classpathFile + ": build the agent first (./mvnw -pl flume-agent/components -am package)");

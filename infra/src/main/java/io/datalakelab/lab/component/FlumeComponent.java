@@ -5,6 +5,7 @@ import io.datalakelab.lab.process.LabState;
 import io.datalakelab.lab.process.ManagedProcess;
 import io.datalakelab.lab.process.Ports;
 import io.datalakelab.lab.process.Readiness;
+import io.datalakelab.testkit.FlumeAgent;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The Flume collection paths as lab processes, each a Flume 1.11 agent in its own JVM on the agent classpath that
@@ -103,7 +103,7 @@ public final class FlumeComponent implements LabComponent {
     @Override
     public void start() throws Exception {
         Path home = flumeAgentHome();
-        String classpath = agentClasspath(home);
+        String classpath = FlumeAgent.classpath(home);
         for (Agent agent : agents) {
             if (agent.process().running().isPresent()) {
                 continue;
@@ -160,19 +160,5 @@ public final class FlumeComponent implements LabComponent {
     /** The {@code flume-agent} folder of the checkout the lab runs from. */
     static Path flumeAgentHome() {
         return Path.of(System.getProperty("lab.home", ".")).toAbsolutePath().normalize().resolve("flume-agent");
-    }
-
-    /** The components jar and the agent's runtime classpath, both written by the build of flume-agent/components. */
-    static String agentClasspath(Path home) throws IOException {
-        Path target = home.resolve("components").resolve("target");
-        Path classpathFile = target.resolve("agent.classpath");
-        if (!Files.exists(classpathFile)) {
-            throw new IllegalStateException("no Flume agent build in " + target + ": run ./mvnw -B -DskipTests -pl flume-agent/components -am package");
-        }
-        try (Stream<Path> files = Files.list(target)) {
-            Path jar = files.filter(p -> p.getFileName().toString().matches("flume-agent-components-[^-]+(-SNAPSHOT)?\\.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no flume-agent-components jar in " + target));
-            return jar + java.io.File.pathSeparator + Files.readString(classpathFile).trim();
-        }
     }
 }

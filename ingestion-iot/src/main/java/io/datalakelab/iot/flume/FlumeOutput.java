@@ -43,28 +43,31 @@ public final class FlumeOutput implements ReadingOutput {
 
     @Override
     public Channel open(int worker) {
-        return new BatchingChannel(target, newClient());
+        return new BatchingChannel(newClient());
     }
 
     private RpcClient newClient() {
         try {
-            return RpcClientFactory.getInstance(target.clientProperties());
+            return connect();
         } catch (FlumeException e) {
             throw new IllegalStateException("cannot connect to the Flume agents " + target.agents() + " (flume.agents): " + e.getMessage(), e);
         }
     }
 
+    /** A client of the agents; a single-agent client connects here, load-balancing and failover ones on first use. */
+    private RpcClient connect() {
+        return RpcClientFactory.getInstance(target.clientProperties());
+    }
+
     /** One producer thread's client and its partly filled batch. */
     private final class BatchingChannel implements Channel {
 
-        private final FlumeTarget target;
         private final List<Event> batch;
         private final List<Consumer<Throwable>> answers;
         private RpcClient client;
         private long batchStartedNanos;
 
-        BatchingChannel(FlumeTarget target, RpcClient client) {
-            this.target = target;
+        BatchingChannel(RpcClient client) {
             this.client = client;
             this.batch = new ArrayList<>(target.batchSize());
             this.answers = new ArrayList<>(target.batchSize());
@@ -123,7 +126,7 @@ public final class FlumeOutput implements ReadingOutput {
                 client.close();
             }
             client = null;
-            client = RpcClientFactory.getInstance(target.clientProperties());
+            client = connect();
         }
 
         @Override

@@ -113,6 +113,10 @@ public final class SensorReadingInterceptor implements Interceptor {
         counters.stop();
     }
 
+    ReadingCounters counters() {
+        return counters;
+    }
+
     /**
      * Built by Flume from the agent configuration, e.g.
      * {@code agent.sources.r1.interceptors.readings.type = io.datalakelab.flume.interceptor.SensorReadingInterceptor$Builder}.

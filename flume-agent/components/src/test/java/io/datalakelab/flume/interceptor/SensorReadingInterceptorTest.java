@@ -111,12 +111,6 @@ class SensorReadingInterceptorTest {
     }
 
     private static ReadingCounters counters(Interceptor interceptor) {
-        try {
-            var field = SensorReadingInterceptor.class.getDeclaredField("counters");
-            field.setAccessible(true);
-            return (ReadingCounters) field.get(interceptor);
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
+        return ((SensorReadingInterceptor) interceptor).counters();
     }
 }
