@@ -21,7 +21,8 @@ public record CdcConfig(String bootstrapServers, String host, int port, String u
                         long serverId, List<String> databases, List<Pattern> tablesInclude, List<Pattern> tablesExclude,
                         List<String> columnsExclude, List<String> columnsMask, SnapshotMode snapshotMode, int snapshotFetchSize,
                         String offsetsTopic, int topicPartitions, short topicReplication, Duration connectTimeout,
-                        String healthHost, int healthPort, Map<String, String> producerOverrides) {
+                        String healthHost, int healthPort, Map<String, String> producerOverrides, boolean transactionEvents,
+                        Duration heartbeatInterval) {
 
     /** When the service reads the tables' current rows before it streams the binlog. */
     public enum SnapshotMode {
@@ -75,6 +76,15 @@ public record CdcConfig(String bootstrapServers, String host, int port, String u
     static final ConfigKey<Duration> CONNECT_TIMEOUT = SPEC.define(ConfigKey.of("database.connect.timeout", ConfigType.DURATION,
             Duration.ofSeconds(10), ConfigRule.positiveDuration(), "How long to wait for the database to answer a connection."));
 
+    static final ConfigKey<Boolean> TRANSACTION_EVENTS = SPEC.define(ConfigKey.of("transaction.events", ConfigType.BOOLEAN,
+            false, "Also write a BEGIN and an END event per source transaction to rdbms.<server>.transaction, and each change's "
+                    + "place in its transaction (transaction.id, total_order, data_collection_order)."));
+    static final ConfigKey<Duration> HEARTBEAT_INTERVAL = SPEC.define(ConfigKey.of("heartbeat.interval", ConfigType.DURATION,
+            Duration.ZERO, new ConfigRule<>("zero (off) or positive", d -> !d.isNegative()),
+            "Every interval, a heartbeat record (server, binlog position, time) to rdbms.<server>.heartbeat together with the "
+                    + "stored position; transactions that change no captured table then move the stored position at the next "
+                    + "heartbeat instead of in a Kafka transaction each. 0 turns heartbeats off."));
+
     static final ConfigKey<String> HEALTH_HOST = SPEC.define(ConfigKey.of("health.host", ConfigType.STRING,
             "127.0.0.1", nonBlank(), "Address of the /health and /metrics endpoint."));
     static final ConfigKey<Integer> HEALTH_PORT = SPEC.define(ConfigKey.of("health.port", ConfigType.INT,
@@ -88,7 +98,7 @@ public record CdcConfig(String bootstrapServers, String host, int port, String u
                 patterns(TABLES_EXCLUDE, values.get(TABLES_EXCLUDE)), values.get(COLUMNS_EXCLUDE), values.get(COLUMNS_MASK),
                 values.get(SNAPSHOT_MODE), values.get(SNAPSHOT_FETCH_SIZE), offsets, values.get(TOPIC_PARTITIONS),
                 values.get(TOPIC_REPLICATION).shortValue(), values.get(CONNECT_TIMEOUT), values.get(HEALTH_HOST), values.get(HEALTH_PORT),
-                values.withPrefix("kafka.producer."));
+                values.withPrefix("kafka.producer."), values.get(TRANSACTION_EVENTS), values.get(HEARTBEAT_INTERVAL));
     }
 
     private static List<Pattern> patterns(ConfigKey<List<String>> key, List<String> regexes) {

@@ -7,6 +7,8 @@ import com.github.shyiko.mysql.binlog.event.DeleteRowsEventData;
 import com.github.shyiko.mysql.binlog.event.Event;
 import com.github.shyiko.mysql.binlog.event.EventHeaderV4;
 import com.github.shyiko.mysql.binlog.event.EventType;
+import com.github.shyiko.mysql.binlog.event.GtidEventData;
+import com.github.shyiko.mysql.binlog.event.MariadbGtidEventData;
 import com.github.shyiko.mysql.binlog.event.QueryEventData;
 import com.github.shyiko.mysql.binlog.event.TableMapEventData;
 import com.github.shyiko.mysql.binlog.event.UpdateRowsEventData;
@@ -51,6 +53,9 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
     private final SchemaCatalog catalog;
     private final ChangePublisher publisher;
     private final ChangeEvents events;
+    /** Row schemas from the binlog's own table map events, when the server writes them in full. */
+    private final BinlogTableSchemas binlogSchemas;
+    private final boolean rowMetadataFull;
     private final AtomicReference<BinaryLogClient> client = new AtomicReference<>();
     private final AtomicLong changesPublished = new AtomicLong();
     private volatile boolean running = true;
@@ -74,6 +79,11 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
     private final Map<Long, TableMapEventData> tableMaps = new HashMap<>();
     private final Map<String, Boolean> captured = new HashMap<>();
     private String transactionId;
+    /** The GTID of the source transaction being read, when the server writes GTIDs. */
+    private String gtid;
+    /** Changes of the source transaction being read, in all and per table (for transaction events). */
+    private long transactionChanges;
+    private final Map<String, Long> transactionChangesPerTable = new java.util.LinkedHashMap<>();
 
     public ChangeCapture(CdcConfig config) throws SQLException {
         this.config = config;
@@ -82,6 +92,15 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         try (Connection connection = connect()) {
             checkBinlogSettings(connection);
             sourceServerId = queryLong(connection, "SELECT @@server_id");
+            boolean mariaDb = queryString(connection, "SELECT VERSION()").toLowerCase(java.util.Locale.ROOT).contains("mariadb");
+            this.rowMetadataFull = "FULL".equalsIgnoreCase(globalVariable(connection, "binlog_row_metadata"));
+            this.binlogSchemas = new BinlogTableSchemas(config, BinlogTableSchemas.loadCollations(connection), mariaDb);
+        }
+        if (!rowMetadataFull) {
+            LOG.warn("binlog_row_metadata is not FULL: rows are decoded with the columns information_schema shows now, so rows written "
+                    + "before an ALTER and read after it (a restart from an older position, a capture that lags) can be dead-lettered or "
+                    + "decoded with the wrong columns. Fix: SET GLOBAL binlog_row_metadata = 'FULL' (and binlog_row_metadata=FULL in "
+                    + "the server's configuration)");
         }
         this.events = new ChangeEvents(config.serverName(), sourceServerId);
         this.publisher = new ChangePublisher(config);
@@ -92,7 +111,7 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         return Optional.ofNullable(committed);
     }
 
-    /** Change events (not counting tombstones) sent and committed to Kafka so far. */
+    /** Row change events (not counting tombstones, dead letters, DDL, transaction or heartbeat events) committed to Kafka so far. */
     public long changesPublished() {
         return changesPublished.get();
     }
@@ -296,6 +315,15 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                 TableMapEventData map = event.getData();
                 tableMaps.put(map.getTableId(), map);
             }
+            case GTID -> gtid = ((GtidEventData) event.getData()).getGtid(); // MySQL: comes before the transaction's BEGIN
+            case MARIADB_GTID -> {
+                MariadbGtidEventData data = event.getData();
+                gtid = data.getDomainId() + "-" + header.getServerId() + "-" + data.getSequence();
+                if ((data.getFlags() & MariadbGtidEventData.FL_STANDALONE) == 0) {
+                    // MariaDB sends its GTID event instead of a BEGIN to replicas that understand GTIDs.
+                    beginTransaction(binlog, header);
+                }
+            }
             case QUERY -> onQuery(binlog, event.getData(), header);
             case XID -> commitTransaction(binlog, header);
             case WRITE_ROWS, EXT_WRITE_ROWS -> {
@@ -305,8 +333,7 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                     for (Serializable[] row : data.getRows()) {
                         List<JsonNode> after = values(table.get(), row, binlog, header);
                         if (after != null) {
-                            transaction.addAll(events.of(table.get(), "c", null, ChangeEvents.row(table.get(), after),
-                                    ChangeEvents.keyOf(table.get(), after), source(binlog, header)));
+                            emit(table.get(), "c", null, ChangeEvents.row(table.get(), after), ChangeEvents.keyOf(table.get(), after), binlog, header);
                         }
                     }
                 }
@@ -323,11 +350,11 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                             byte[] newKey = ChangeEvents.keyOf(table.get(), after);
                             if (oldKey != null && !java.util.Arrays.equals(oldKey, newKey)) {
                                 // The primary key changed: to key-based consumers the old row is gone, a new one appeared.
-                                transaction.addAll(events.of(table.get(), "d", ChangeEvents.row(table.get(), before), null, oldKey, source(binlog, header)));
-                                transaction.addAll(events.of(table.get(), "c", null, ChangeEvents.row(table.get(), after), newKey, source(binlog, header)));
+                                emit(table.get(), "d", ChangeEvents.row(table.get(), before), null, oldKey, binlog, header);
+                                emit(table.get(), "c", null, ChangeEvents.row(table.get(), after), newKey, binlog, header);
                             } else {
-                                transaction.addAll(events.of(table.get(), "u", ChangeEvents.row(table.get(), before),
-                                        ChangeEvents.row(table.get(), after), newKey, source(binlog, header)));
+                                emit(table.get(), "u", ChangeEvents.row(table.get(), before), ChangeEvents.row(table.get(), after), newKey,
+                                        binlog, header);
                             }
                         }
                     }
@@ -340,8 +367,8 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                     for (Serializable[] row : data.getRows()) {
                         List<JsonNode> before = values(table.get(), row, binlog, header);
                         if (before != null) {
-                            transaction.addAll(events.of(table.get(), "d", ChangeEvents.row(table.get(), before), null,
-                                    ChangeEvents.keyOf(table.get(), before), source(binlog, header)));
+                            emit(table.get(), "d", ChangeEvents.row(table.get(), before), null, ChangeEvents.keyOf(table.get(), before), binlog,
+                                    header);
                         }
                     }
                 }
@@ -355,30 +382,67 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
     private void onQuery(BinaryLogClient binlog, QueryEventData query, EventHeaderV4 header) throws SQLException {
         String sql = query.getSql().trim();
         if (sql.equalsIgnoreCase("BEGIN")) {
-            transaction.clear();
-            // Known before its rows (unlike the XID, which comes last), so every event of it can carry it.
-            transactionId = binlog.getBinlogFilename() + ":" + header.getPosition();
+            beginTransaction(binlog, header);
             return;
         }
         if (sql.equalsIgnoreCase("COMMIT")) {
             commitTransaction(binlog, header); // non-transactional engines end their statements this way
             return;
         }
-        // Anything else in a ROW binlog is DDL (or a statement on a table nobody captures): read the schemas
-        // again, so the row events that follow decode with the new columns, and publish the position after it.
-        try (Connection connection = connect()) {
-            catalog.loadAll(connection);
+        // Anything else in a ROW binlog is DDL (or a statement on a table nobody captures). Without the binlog's
+        // own column metadata, read the schemas again so that the row events that follow decode with the new
+        // columns; publish the statement and the position after it.
+        if (!rowMetadataFull) {
+            try (Connection connection = connect()) {
+                catalog.loadAll(connection);
+            }
         }
         LOG.info("schema change at {}:{} in {}: {}", binlog.getBinlogFilename(), header.getPosition(), query.getDatabase(),
                 sql.length() > 200 ? sql.substring(0, 200) + "..." : sql);
         enqueue(new Committed(List.of(publisher.schemaChange(query.getDatabase(), sql, binlog.getBinlogFilename(), header.getPosition())),
                 new BinlogPosition(binlog.getBinlogFilename(), header.getNextPosition(), true)));
+        gtid = null;
+    }
+
+    /**
+     * A source transaction starts (its BEGIN, or MariaDB's GTID event). Its id, {@code file:pos} of that event, is
+     * known before its rows (unlike the XID, which comes last), so every event of it can carry it.
+     */
+    private void beginTransaction(BinaryLogClient binlog, EventHeaderV4 header) {
+        transaction.clear();
+        transactionChanges = 0;
+        transactionChangesPerTable.clear();
+        transactionId = binlog.getBinlogFilename() + ":" + header.getPosition();
+    }
+
+    /** One change event (and a tombstone after a delete) of the transaction being read. */
+    private void emit(TableSchema table, String op, ObjectNode before, ObjectNode after, byte[] key, BinaryLogClient binlog,
+                      EventHeaderV4 header) {
+        ChangeEvents.TransactionOrder order = null;
+        if (config.transactionEvents() && transactionId != null) {
+            transactionChanges++;
+            long ofTable = transactionChangesPerTable.merge(table.qualifiedName(), 1L, Long::sum);
+            order = new ChangeEvents.TransactionOrder(transactionId, transactionChanges, ofTable);
+        }
+        transaction.addAll(events.of(table, op, before, after, key, new ChangeEvents.Source(binlog.getBinlogFilename(), header.getPosition(),
+                transactionId, header.getTimestamp(), false, gtid, order)));
     }
 
     private void commitTransaction(BinaryLogClient binlog, EventHeaderV4 header) {
         BinlogPosition after = new BinlogPosition(binlog.getBinlogFilename(), header.getNextPosition(), true);
-        List<ChangeEvents.Change> changes = List.copyOf(transaction);
+        List<ChangeEvents.Change> changes;
+        if (config.transactionEvents() && transactionChanges > 0 && transactionId != null) {
+            changes = new ArrayList<>(transaction.size() + 2);
+            changes.add(publisher.transactionBegin(transactionId, gtid, header.getTimestamp()));
+            changes.addAll(transaction);
+            changes.add(publisher.transactionEnd(transactionId, gtid, header.getTimestamp(), transactionChanges, transactionChangesPerTable));
+        } else {
+            changes = List.copyOf(transaction);
+        }
         transaction.clear();
+        transactionChanges = 0;
+        transactionChangesPerTable.clear();
+        gtid = null;
         enqueue(new Committed(changes, after));
     }
 
@@ -393,23 +457,50 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         }
     }
 
-    /** The publishing thread: drains what was read, one Kafka transaction per drain, until stopped and empty. */
+    /**
+     * The publishing thread: drains what was read, one Kafka transaction per drain, until stopped and empty. With
+     * heartbeats on, a drain that holds no change only remembers its position, which the next drain with changes
+     * or the next heartbeat stores.
+     */
     private void publishLoop() {
         List<Committed> batch = new ArrayList<>();
+        long heartbeatNanos = config.heartbeatInterval().toNanos();
+        long pollMillis = heartbeatNanos == 0 ? 200 : Math.max(1, Math.min(200, config.heartbeatInterval().toMillis()));
+        long lastStored = System.nanoTime();
+        BinlogPosition unstored = null;
         try {
             while (running || !toPublish.isEmpty()) {
-                Committed first = toPublish.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                Committed first = toPublish.poll(pollMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    toPublish.drainTo(batch, 999);
                 }
-                batch.add(first);
-                toPublish.drainTo(batch, 999);
                 List<ChangeEvents.Change> changes = new ArrayList<>();
                 batch.forEach(c -> changes.addAll(c.changes()));
+                if (heartbeatNanos > 0 && changes.isEmpty()) {
+                    if (!batch.isEmpty()) {
+                        unstored = batch.get(batch.size() - 1).after();
+                        inFlight.addAndGet(-batch.size());
+                        batch.clear();
+                    }
+                    if (System.nanoTime() - lastStored >= heartbeatNanos && committed != null) {
+                        BinlogPosition at = unstored != null ? unstored : committed;
+                        publisher.publish(List.of(publisher.heartbeat(at)), at);
+                        committed = at;
+                        unstored = null;
+                        lastStored = System.nanoTime();
+                    }
+                    continue;
+                }
+                if (batch.isEmpty()) {
+                    continue;
+                }
                 BinlogPosition after = batch.get(batch.size() - 1).after();
                 publisher.publish(changes, after);
+                unstored = null;
+                lastStored = System.nanoTime();
                 // Counted before the position moves, so whoever sees the position also sees the count.
-                changesPublished.addAndGet(changes.stream().filter(c -> c.value() != null && !c.topic().endsWith(".dlq")).count());
+                changesPublished.addAndGet(changes.stream().filter(publisher::isRowChange).count());
                 committed = after;
                 inFlight.addAndGet(-batch.size());
                 batch.clear();
@@ -446,7 +537,10 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         if (!captured.computeIfAbsent(map.getDatabase() + "." + map.getTable(), name -> config.captures(map.getDatabase(), map.getTable()))) {
             return Optional.empty();
         }
-        Optional<TableSchema> table = catalog.get(map.getDatabase(), map.getTable());
+        Optional<TableSchema> table = binlogSchemas.schemaOf(map);
+        if (table.isEmpty()) {
+            table = catalog.get(map.getDatabase(), map.getTable());
+        }
         if (table.isEmpty()) {
             transaction.add(publisher.deadLetter("no schema known for " + map.getDatabase() + "." + map.getTable(), binlog.getBinlogFilename(),
                     header.getPosition()));
@@ -475,8 +569,18 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         return out;
     }
 
-    private ChangeEvents.Source source(BinaryLogClient binlog, EventHeaderV4 header) {
-        return new ChangeEvents.Source(binlog.getBinlogFilename(), header.getPosition(), transactionId, header.getTimestamp(), false);
+    private static String queryString(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    /** A global server variable, or null when this server does not have it. */
+    private static String globalVariable(Connection connection, String name) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("SHOW GLOBAL VARIABLES LIKE '" + name + "'")) {
+            return rows.next() ? rows.getString(2) : null;
+        }
     }
 
     private static long queryLong(Connection connection, String sql) throws SQLException {

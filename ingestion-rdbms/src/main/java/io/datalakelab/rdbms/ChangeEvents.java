@@ -18,8 +18,20 @@ public final class ChangeEvents {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Where a change came from in the source's binlog (or its snapshot). */
-    public record Source(String file, long position, String transactionId, long commitMillis, boolean snapshot) {
+    /**
+     * Where a change came from in the source's binlog (or its snapshot); {@code gtid} is its transaction's GTID (null
+     * when the server writes none), {@code order} its place in the transaction when transaction events are on.
+     */
+    public record Source(String file, long position, String transactionId, long commitMillis, boolean snapshot, String gtid,
+                         TransactionOrder order) {
+
+        public Source(String file, long position, String transactionId, long commitMillis, boolean snapshot) {
+            this(file, position, transactionId, commitMillis, snapshot, null, null);
+        }
+    }
+
+    /** A change's place in its source transaction: 1-based among all its changes and among those of its table. */
+    public record TransactionOrder(String id, long totalOrder, long dataCollectionOrder) {
     }
 
     /** A Kafka record to send: topic, key, value (null value = tombstone) and headers. */
@@ -73,7 +85,11 @@ public final class ChangeEvents {
         src.put("server_id", sourceServerId);
         src.put("file", source.file());
         src.put("pos", source.position());
-        src.putNull("gtid");
+        if (source.gtid() == null) {
+            src.putNull("gtid");
+        } else {
+            src.put("gtid", source.gtid());
+        }
         src.put("db", table.database());
         src.put("table", table.table());
         if (source.transactionId() == null) {
@@ -83,6 +99,12 @@ public final class ChangeEvents {
         }
         src.put("ts_ms", source.commitMillis());
         src.put("snapshot", source.snapshot());
+        if (source.order() != null) {
+            ObjectNode transaction = envelope.putObject("transaction");
+            transaction.put("id", source.order().id());
+            transaction.put("total_order", source.order().totalOrder());
+            transaction.put("data_collection_order", source.order().dataCollectionOrder());
+        }
         String topic = topicOf(table);
         Change event = new Change(topic, key, bytes(envelope));
         return op.equals("d") ? List.of(event, new Change(topic, key, null)) : List.of(event);

@@ -50,6 +50,8 @@ public final class ChangePublisher implements AutoCloseable {
     private final byte[] positionKey;
     private final String deadLetterTopic;
     private final String schemaChangeTopic;
+    private final String transactionTopic;
+    private final String heartbeatTopic;
     private volatile long deadLettered;
 
     public ChangePublisher(CdcConfig config) {
@@ -57,6 +59,8 @@ public final class ChangePublisher implements AutoCloseable {
         this.positionKey = config.serverName().getBytes(StandardCharsets.UTF_8);
         this.deadLetterTopic = "rdbms." + config.serverName() + ".dlq";
         this.schemaChangeTopic = "rdbms." + config.serverName() + ".schema-changes";
+        this.transactionTopic = "rdbms." + config.serverName() + ".transaction";
+        this.heartbeatTopic = "rdbms." + config.serverName() + ".heartbeat";
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()));
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -77,6 +81,12 @@ public final class ChangePublisher implements AutoCloseable {
         ensureTopic(config.offsetsTopic(), 1, true);
         ensureTopic(deadLetterTopic, 1, false);
         ensureTopic(schemaChangeTopic, 1, false);
+        if (config.transactionEvents()) {
+            ensureTopic(transactionTopic, 1, false);
+        }
+        if (!config.heartbeatInterval().isZero()) {
+            ensureTopic(heartbeatTopic, 1, false);
+        }
         producer.initTransactions();
     }
 
@@ -151,6 +161,63 @@ public final class ChangePublisher implements AutoCloseable {
         }
     }
 
+    /** Whether {@code change} is a row change event (not a tombstone, nor one of the service's own topics' records). */
+    boolean isRowChange(ChangeEvents.Change change) {
+        return change.value() != null && !change.topic().equals(deadLetterTopic) && !change.topic().equals(schemaChangeTopic)
+                && !change.topic().equals(transactionTopic) && !change.topic().equals(heartbeatTopic);
+    }
+
+    /** The BEGIN event of a source transaction, for {@code rdbms.<server>.transaction}; key = {"id": ...}. */
+    ChangeEvents.Change transactionBegin(String id, String gtid, long commitMillis) {
+        return transactionEvent("BEGIN", id, gtid, commitMillis, null, null);
+    }
+
+    /** The END event of a source transaction: how many changes it had, in all and per table. */
+    ChangeEvents.Change transactionEnd(String id, String gtid, long commitMillis, long changes, Map<String, Long> perTable) {
+        return transactionEvent("END", id, gtid, commitMillis, changes, perTable);
+    }
+
+    private ChangeEvents.Change transactionEvent(String status, String id, String gtid, long commitMillis, Long changes,
+                                                 Map<String, Long> perTable) {
+        ObjectNode key = JSON.createObjectNode().put("id", id);
+        ObjectNode event = JSON.createObjectNode();
+        event.put("status", status);
+        event.put("id", id);
+        if (gtid == null) {
+            event.putNull("gtid");
+        } else {
+            event.put("gtid", gtid);
+        }
+        event.put("ts_ms", commitMillis);
+        if (changes == null) {
+            event.putNull("event_count");
+            event.putNull("data_collections");
+        } else {
+            event.put("event_count", changes);
+            var collections = event.putArray("data_collections");
+            perTable.forEach((table, count) -> collections.addObject().put("data_collection", table).put("event_count", count));
+        }
+        try {
+            return new ChangeEvents.Change(transactionTopic, JSON.writeValueAsBytes(key), JSON.writeValueAsBytes(event));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A heartbeat for {@code rdbms.<server>.heartbeat}: the capture is alive and has stored {@code position}. */
+    ChangeEvents.Change heartbeat(BinlogPosition position) {
+        ObjectNode event = JSON.createObjectNode();
+        event.put("server", config.serverName());
+        event.put("file", position.file());
+        event.put("pos", position.position());
+        event.put("ts_ms", System.currentTimeMillis());
+        try {
+            return new ChangeEvents.Change(heartbeatTopic, positionKey, JSON.writeValueAsBytes(event));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /**
      * A binlog event the service cannot turn into change events, as a record of {@code rdbms.<server>.dlq} with
      * the reason and its binlog position in headers. It travels with its source transaction, so it is as
@@ -183,6 +250,7 @@ public final class ChangePublisher implements AutoCloseable {
                 }
             }
             new TopicProvisioner(admin).ensure(new TopicSpec(topic, partitions, rf, Math.min(2, rf), TopicSpec.DEFAULT_RETENTION));
+            knownTopics.add(topic);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating " + topic, e);

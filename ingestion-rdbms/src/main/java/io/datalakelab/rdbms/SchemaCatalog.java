@@ -58,7 +58,7 @@ public final class SchemaCatalog {
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     String qualified = database + "." + table + "." + rows.getString(1);
-                    columns.add(new TableSchema.Column(rows.getString(1), rows.getString(2).toLowerCase(java.util.Locale.ROOT),
+                    columns.add(TableSchema.Column.fromInformationSchema(rows.getString(1), rows.getString(2).toLowerCase(java.util.Locale.ROOT),
                             rows.getString(3).toLowerCase(java.util.Locale.ROOT), rows.getString(4),
                             config.columnsExclude().contains(qualified), config.columnsMask().contains(qualified)));
                 }

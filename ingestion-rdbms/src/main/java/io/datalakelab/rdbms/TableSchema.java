@@ -4,23 +4,24 @@ import java.util.List;
 
 /**
  * A captured table as the binlog needs it: columns in ordinal order (row events carry values by position
- * only) with their SQL types, and the primary key, which becomes the Kafka record key.
+ * only) with their SQL types, and the primary key, which becomes the Kafka record key. Built from
+ * {@code information_schema} ({@link SchemaCatalog}) or from the binlog's own table map events
+ * ({@link BinlogTableSchemas}).
  */
 public record TableSchema(String database, String table, List<Column> columns, List<String> primaryKey) {
 
     /**
-     * One column; {@code columnType} is the full type, e.g. {@code int(10) unsigned} or {@code enum('a','b')};
-     * {@code members} are an ENUM's or SET's members in declaration order (read from the type once, not per row).
+     * One column: its SQL data type as {@code information_schema.COLUMNS.DATA_TYPE} names it ({@code int},
+     * {@code varchar}, {@code enum}, ...), whether an integer type is unsigned, its character set ({@code binary}
+     * or null for byte and non-text columns), and an ENUM's or SET's members in declaration order.
      */
-    public record Column(String name, String dataType, String columnType, String charset, boolean excluded, boolean masked,
-                         List<String> members) {
+    public record Column(String name, String dataType, boolean unsigned, String charset, List<String> members, boolean excluded,
+                         boolean masked) {
 
-        public Column(String name, String dataType, String columnType, String charset, boolean excluded, boolean masked) {
-            this(name, dataType, columnType, charset, excluded, masked, membersOf(columnType));
-        }
-
-        public boolean unsigned() {
-            return columnType.contains("unsigned");
+        /** A column as {@code information_schema.COLUMNS} describes it; {@code columnType} is e.g. {@code int(10) unsigned}. */
+        public static Column fromInformationSchema(String name, String dataType, String columnType, String charset, boolean excluded,
+                                                   boolean masked) {
+            return new Column(name, dataType, columnType.contains("unsigned"), charset, membersOf(columnType), excluded, masked);
         }
 
         private static List<String> membersOf(String columnType) {

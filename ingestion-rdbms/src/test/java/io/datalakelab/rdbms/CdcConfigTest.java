@@ -38,9 +38,9 @@ class CdcConfigTest {
 
     @Test
     void enumAndSetMembersAreReadFromTheColumnTypeQuotesIncluded() {
-        TableSchema.Column column = new TableSchema.Column("e", "enum", "enum('new','it''s paid','a,b')", "utf8mb4", false, false);
+        TableSchema.Column column = TableSchema.Column.fromInformationSchema("e", "enum", "enum('new','it''s paid','a,b')", "utf8mb4", false, false);
         assertThat(column.members()).containsExactly("new", "it's paid", "a,b");
-        assertThat(new TableSchema.Column("n", "int", "int(10) unsigned", null, false, false).unsigned()).isTrue();
+        assertThat(TableSchema.Column.fromInformationSchema("n", "int", "int(10) unsigned", null, false, false).unsigned()).isTrue();
     }
 
     @Test

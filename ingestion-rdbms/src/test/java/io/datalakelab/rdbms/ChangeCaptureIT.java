@@ -440,4 +440,148 @@ class ChangeCaptureIT {
             assertThat(value(ddl.get(0)).get("ddl").asText()).startsWith("ALTER TABLE");
         }
     }
+
+    @Test
+    void rowsWrittenBeforeAnAlterDecodeWithTheirOwnColumnsWhenTheCaptureReadsThemAfterIt() throws Exception {
+        sql("CREATE DATABASE history_db", "CREATE TABLE history_db.items (id INT PRIMARY KEY, qty INT, label VARCHAR(10))");
+        CdcConfig config = config("history", "history_db", "snapshot.mode=never");
+        try (Running running = new Running(config)) {
+            running.await("streaming started", () -> running.capture.committedPosition().isPresent());
+        }
+        // Written while the capture is down, so all of it is read after the last ALTER. The second ALTER keeps the
+        // column count and the third changes a type: only the columns as they were when each row was written decode
+        // these rows.
+        sql("INSERT INTO history_db.items VALUES (1, 10, '11')",
+                "ALTER TABLE history_db.items DROP COLUMN qty, ADD COLUMN price DECIMAL(6,2) AFTER id",
+                "INSERT INTO history_db.items VALUES (2, 1.50, '22')",
+                "ALTER TABLE history_db.items MODIFY label INT",
+                "INSERT INTO history_db.items VALUES (3, 2.25, 33)",
+                "UPDATE history_db.items SET label = 34 WHERE id = 3");
+        try (Running running = new Running(config)) {
+            List<ConsumerRecord<byte[], byte[]>> records = read("rdbms.history.history_db.items", 4);
+            assertThat(running.capture.failure()).isEmpty();
+            Map<Integer, List<JsonNode>> byId = new TreeMap<>();
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                JsonNode event = value(record);
+                byId.computeIfAbsent(event.get("after").get("id").asInt(), k -> new ArrayList<>()).add(event);
+            }
+            assertThat(byId.get(1).get(0).get("after")).isEqualTo(JSON.readTree("{\"id\":1,\"qty\":10,\"label\":\"11\"}"));
+            assertThat(byId.get(2).get(0).get("after")).isEqualTo(JSON.readTree("{\"id\":2,\"price\":\"1.50\",\"label\":\"22\"}"));
+            assertThat(byId.get(3).get(0).get("after")).isEqualTo(JSON.readTree("{\"id\":3,\"price\":\"2.25\",\"label\":33}"));
+            assertThat(byId.get(3).get(1).get("before").get("label").asInt()).isEqualTo(33);
+            assertThat(byId.get(3).get(1).get("after").get("label").asInt()).isEqualTo(34);
+            assertThat(readAllNow("rdbms.history.dlq")).as("nothing dead-lettered").isEmpty();
+            List<ConsumerRecord<byte[], byte[]>> ddl = read("rdbms.history.schema-changes", 2);
+            assertThat(ddl).extracting(record -> value(record).get("ddl").asText())
+                    .anyMatch(text -> text.contains("DROP COLUMN qty")).anyMatch(text -> text.contains("MODIFY label INT"));
+        }
+    }
+
+    @Test
+    void columnsAfterYearGeometryEnumAndOtherCharsetsDecodeFromTheBinlogAsTheSnapshotReadsThem() throws Exception {
+        // The binlog's metadata lists signedness, charsets and members for subsets of the columns: a column after
+        // each kind of gap must still get its own property.
+        sql("CREATE DATABASE layout_db", "CREATE TABLE layout_db.t (id INT PRIMARY KEY, y YEAR, su SMALLINT UNSIGNED, e ENUM('x','y'), "
+                + "g GEOMETRY, l VARCHAR(10) CHARACTER SET latin1, s SET('p','q'), bu BIGINT UNSIGNED, b VARBINARY(3), u8 TEXT) "
+                + "CHARACTER SET utf8mb4");
+        String values = "2001, 65535, 'y', ST_GeomFromText('POINT(1 2)'), 'ação', 'q', 18446744073709551615, X'0102', 'ñ'";
+        sql("INSERT INTO layout_db.t VALUES (1, " + values + ")");
+        try (Running running = new Running(config("layout", "layout_db"))) {
+            running.await("the snapshot stored its position", () -> running.capture.committedPosition().isPresent());
+            sql("INSERT INTO layout_db.t VALUES (2, " + values + ")");
+            List<ConsumerRecord<byte[], byte[]>> records = read("rdbms.layout.layout_db.t", 2);
+            JsonNode snapshot = null;
+            JsonNode streamed = null;
+            for (ConsumerRecord<byte[], byte[]> record : records) {
+                JsonNode event = value(record);
+                if (event.get("op").asText().equals("r")) {
+                    snapshot = event.get("after");
+                } else {
+                    streamed = event.get("after");
+                }
+            }
+            assertThat(streamed.get("y").asInt()).isEqualTo(2001);
+            assertThat(streamed.get("su").asInt()).isEqualTo(65535);
+            assertThat(streamed.get("e").asText()).isEqualTo("y");
+            assertThat(streamed.get("l").asText()).isEqualTo("ação");
+            assertThat(streamed.get("s").asText()).isEqualTo("q");
+            assertThat(streamed.get("bu").asText()).isEqualTo("18446744073709551615");
+            assertThat(streamed.get("b").asText()).isEqualTo("AQI=");
+            assertThat(streamed.get("u8").asText()).isEqualTo("ñ");
+            com.fasterxml.jackson.databind.node.ObjectNode expected = snapshot.deepCopy();
+            expected.put("id", 2);
+            assertThat(streamed).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void transactionEventsFrameEachSourceTransactionAndNumberItsChanges() throws Exception {
+        sql("CREATE DATABASE tx_db", "CREATE TABLE tx_db.a (id INT PRIMARY KEY, v INT)", "CREATE TABLE tx_db.b (id INT PRIMARY KEY, v INT)");
+        try (Running running = new Running(config("txev", "tx_db", "snapshot.mode=never", "transaction.events=true"))) {
+            running.await("streaming started", () -> running.capture.committedPosition().isPresent());
+            try (Connection connection = database.connect("tx_db"); Statement sql = connection.createStatement()) {
+                connection.setAutoCommit(false);
+                sql.execute("INSERT INTO a VALUES (1, 1), (2, 2)");
+                sql.execute("INSERT INTO b VALUES (1, 1)");
+                sql.execute("UPDATE a SET v = 10 WHERE id = 1");
+                connection.commit();
+                sql.execute("DELETE FROM b WHERE id = 1");
+                connection.commit();
+            }
+            List<ConsumerRecord<byte[], byte[]>> frames = read("rdbms.txev.transaction", 4);
+            assertThat(frames).hasSize(4);
+            List<JsonNode> events = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> frame : frames) {
+                events.add(value(frame));
+            }
+            assertThat(events).extracting(e -> e.get("status").asText()).containsExactly("BEGIN", "END", "BEGIN", "END");
+            JsonNode firstEnd = events.get(1);
+            assertThat(firstEnd.get("id").asText()).isEqualTo(events.get(0).get("id").asText());
+            assertThat(firstEnd.get("event_count").asLong()).isEqualTo(4);
+            assertThat(firstEnd.get("data_collections").toString())
+                    .isEqualTo("[{\"data_collection\":\"tx_db.a\",\"event_count\":3},{\"data_collection\":\"tx_db.b\",\"event_count\":1}]");
+            assertThat(events.get(3).get("event_count").asLong()).isEqualTo(1);
+            assertThat(firstEnd.get("gtid").asText()).as("MariaDB's GTID domain-server-sequence").matches("\\d+-\\d+-\\d+");
+
+            List<JsonNode> changes = new ArrayList<>();
+            for (ConsumerRecord<byte[], byte[]> record : read("rdbms.txev.tx_db.a", 3)) {
+                changes.add(value(record));
+            }
+            changes.sort(java.util.Comparator.comparingLong(e -> e.get("transaction").get("total_order").asLong()));
+            assertThat(changes).extracting(e -> e.get("transaction").get("id").asText()).containsOnly(events.get(0).get("id").asText());
+            assertThat(changes).extracting(e -> e.get("source").get("txId").asText()).containsOnly(events.get(0).get("id").asText());
+            assertThat(changes).extracting(e -> e.get("transaction").get("total_order").asLong()).containsExactly(1L, 2L, 4L);
+            assertThat(changes).extracting(e -> e.get("transaction").get("data_collection_order").asLong()).containsExactly(1L, 2L, 3L);
+            assertThat(changes).extracting(e -> e.get("source").get("gtid").asText()).containsOnly(firstEnd.get("gtid").asText());
+        }
+    }
+
+    @Test
+    void heartbeatsStoreThePositionWhileOnlyUncapturedTablesChange() throws Exception {
+        sql("CREATE DATABASE beat_db", "CREATE TABLE beat_db.t (id INT PRIMARY KEY)", "CREATE DATABASE beat_other",
+                "CREATE TABLE beat_other.noise (id INT PRIMARY KEY AUTO_INCREMENT, v INT)");
+        CdcConfig config = config("beat", "beat_db", "snapshot.mode=never", "heartbeat.interval=300ms");
+        try (Running running = new Running(config)) {
+            running.await("streaming started", () -> running.capture.committedPosition().isPresent());
+            for (int i = 0; i < 40; i++) {
+                sql("INSERT INTO beat_other.noise (v) VALUES (" + i + ")");
+            }
+            BinlogPosition end = binlogEnd();
+            running.await("the stored position to reach the binlog's end " + end, () -> ChangePublisher.storedPosition(kafka.bootstrapServers(),
+                    config.offsetsTopic(), "beat").map(p -> p.isAtOrAfter(end)).orElse(false));
+            List<ConsumerRecord<byte[], byte[]>> beats = read("rdbms.beat.heartbeat", 1);
+            JsonNode last = value(beats.get(beats.size() - 1));
+            assertThat(last.get("server").asText()).isEqualTo("beat");
+            assertThat(new BinlogPosition(last.get("file").asText(), last.get("pos").asLong(), true).isAtOrAfter(end)).isTrue();
+            assertThat(running.capture.changesPublished()).as("no change events for uncaptured tables").isZero();
+        }
+    }
+
+    private static BinlogPosition binlogEnd() throws Exception {
+        try (Connection connection = database.connect(""); Statement sql = connection.createStatement();
+             ResultSet rows = sql.executeQuery("SHOW MASTER STATUS")) {
+            rows.next();
+            return new BinlogPosition(rows.getString(1), rows.getLong(2), true);
+        }
+    }
 }

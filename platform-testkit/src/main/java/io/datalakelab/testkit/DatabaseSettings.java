@@ -10,7 +10,7 @@ public final class DatabaseSettings {
     private DatabaseSettings() {
     }
 
-    /** ROW binlog with full row images, as change-data capture needs; bound to 127.0.0.1. */
+    /** ROW binlog with full row images and full table metadata, as change-data capture needs; bound to 127.0.0.1. */
     public static List<String> serverArguments(Path binlogDir, int serverId) {
         List<String> args = new ArrayList<>();
         args.add("--bind-address=127.0.0.1");
@@ -18,6 +18,9 @@ public final class DatabaseSettings {
         args.add("--log-bin=" + binlogDir.resolve("mysql-bin"));
         args.add("--binlog-format=ROW");
         args.add("--binlog-row-image=FULL");
+        // Every table map event then names its columns, types and key: rows decode as they were written, also
+        // when they are read after a later ALTER.
+        args.add("--binlog-row-metadata=FULL");
         args.add("--skip-name-resolve");
         // MariaDB 11.4 otherwise generates a TLS certificate at every start: 5-15 s of a 2-core machine,
         // for a server that only listens on 127.0.0.1.
