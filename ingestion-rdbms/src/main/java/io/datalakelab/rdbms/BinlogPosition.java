@@ -8,9 +8,12 @@ import java.io.UncheckedIOException;
 
 /**
  * Where to resume reading the binlog: the first event after the last transaction whose changes are in Kafka.
- * {@code snapshotDone} is false while an initial snapshot is still being written.
+ * {@code snapshotDone} is false while an initial snapshot is still being written. {@code gtids} is the server's
+ * GTID state at that point when known (MariaDB {@code 0-1-42}, MySQL {@code uuid:1-42}), else null: with it, the
+ * capture resumes by GTID, which holds on any server of the replication topology, not just the one whose binlog
+ * file and position these are.
  */
-public record BinlogPosition(String file, long position, boolean snapshotDone) {
+public record BinlogPosition(String file, long position, boolean snapshotDone, String gtids) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -18,6 +21,19 @@ public record BinlogPosition(String file, long position, boolean snapshotDone) {
         if (file == null || file.isBlank() || position < 4) {
             throw new IllegalArgumentException("not a binlog position: " + file + ":" + position);
         }
+        gtids = gtids == null || gtids.isBlank() ? null : gtids;
+    }
+
+    public BinlogPosition(String file, long position, boolean snapshotDone) {
+        this(file, position, snapshotDone, null);
+    }
+
+    public BinlogPosition withSnapshotDone() {
+        return new BinlogPosition(file, position, true, gtids);
+    }
+
+    public BinlogPosition withGtids(String state) {
+        return new BinlogPosition(file, position, snapshotDone, state);
     }
 
     public byte[] toJson() {
@@ -25,6 +41,9 @@ public record BinlogPosition(String file, long position, boolean snapshotDone) {
         node.put("file", file);
         node.put("pos", position);
         node.put("snapshot_done", snapshotDone);
+        if (gtids != null) {
+            node.put("gtids", gtids);
+        }
         try {
             return JSON.writeValueAsBytes(node);
         } catch (IOException e) {
@@ -35,7 +54,8 @@ public record BinlogPosition(String file, long position, boolean snapshotDone) {
     public static BinlogPosition fromJson(byte[] json) {
         try {
             JsonNode node = JSON.readTree(json);
-            return new BinlogPosition(node.get("file").asText(), node.get("pos").asLong(), node.path("snapshot_done").asBoolean(true));
+            return new BinlogPosition(node.get("file").asText(), node.get("pos").asLong(), node.path("snapshot_done").asBoolean(true),
+                    node.hasNonNull("gtids") ? node.get("gtids").asText() : null);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("the stored binlog position is not readable: " + new String(json, java.nio.charset.StandardCharsets.UTF_8), e);
         }
@@ -49,6 +69,6 @@ public record BinlogPosition(String file, long position, boolean snapshotDone) {
 
     @Override
     public String toString() {
-        return file + ":" + position;
+        return file + ":" + position + (gtids == null ? "" : " (GTIDs " + gtids + ")");
     }
 }

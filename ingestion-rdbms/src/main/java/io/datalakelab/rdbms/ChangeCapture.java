@@ -56,6 +56,9 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
     /** Row schemas from the binlog's own table map events, when the server writes them in full. */
     private final BinlogTableSchemas binlogSchemas;
     private final boolean rowMetadataFull;
+    private final boolean mariaDb;
+    /** Whether the server writes GTIDs: MariaDB always, MySQL with gtid_mode=ON. */
+    private final boolean gtidMode;
     private final AtomicReference<BinaryLogClient> client = new AtomicReference<>();
     private final AtomicLong changesPublished = new AtomicLong();
     private volatile boolean running = true;
@@ -92,7 +95,8 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         try (Connection connection = connect()) {
             checkBinlogSettings(connection);
             sourceServerId = queryLong(connection, "SELECT @@server_id");
-            boolean mariaDb = queryString(connection, "SELECT VERSION()").toLowerCase(java.util.Locale.ROOT).contains("mariadb");
+            this.mariaDb = queryString(connection, "SELECT VERSION()").toLowerCase(java.util.Locale.ROOT).contains("mariadb");
+            this.gtidMode = mariaDb || "ON".equalsIgnoreCase(globalVariable(connection, "gtid_mode"));
             this.rowMetadataFull = "FULL".equalsIgnoreCase(globalVariable(connection, "binlog_row_metadata"));
             this.binlogSchemas = new BinlogTableSchemas(config, BinlogTableSchemas.loadCollations(connection), mariaDb);
         }
@@ -201,13 +205,43 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         }
     }
 
-    /** The stored position, or a snapshot's (or the binlog's end) when there is none, by snapshot.mode. */
+    /** The stored position, or a snapshot's (or the binlog's end) when there is none, by snapshot.mode; with its GTID state when known. */
     private BinlogPosition startingPosition() throws Exception {
+        BinlogPosition start = positionToStartFrom();
+        try (Connection connection = connect()) {
+            committed = withGtidState(connection, start);
+        }
+        return committed;
+    }
+
+    /**
+     * The GTID state at {@code position}, when the server has GTIDs and it is not known yet. MariaDB looks it up for
+     * any transaction boundary ({@code BINLOG_GTID_POS}); MySQL's comes with the position from the snapshot.
+     */
+    private BinlogPosition withGtidState(Connection connection, BinlogPosition position) throws SQLException {
+        if (!gtidMode) {
+            return position.withGtids(null);
+        }
+        if (position.gtids() != null || !mariaDb) {
+            return position;
+        }
+        try (java.sql.PreparedStatement query = connection.prepareStatement("SELECT BINLOG_GTID_POS(?, ?)")) {
+            query.setString(1, position.file());
+            query.setLong(2, position.position());
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? position.withGtids(rows.getString(1)) : position;
+            }
+        }
+    }
+
+    private BinlogPosition positionToStartFrom() throws Exception {
         Optional<BinlogPosition> stored = publisher.storedPosition();
         try (Connection connection = connect()) {
             catalog.loadAll(connection);
             if (stored.isPresent() && stored.get().snapshotDone()) {
-                if (!binlogExists(connection, stored.get().file())) {
+                boolean byGtid = gtidMode && stored.get().gtids() != null;
+                boolean available = byGtid ? gtidsAvailable(connection, stored.get().gtids()) : binlogExists(connection, stored.get().file());
+                if (!available) {
                     if (config.snapshotMode() != CdcConfig.SnapshotMode.WHEN_NEEDED) {
                         throw new JobFailedException(purgedMessage(stored.get()));
                     }
@@ -234,6 +268,54 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
             committed = position;
             return position;
         }
+    }
+
+    /**
+     * Whether the server still has every transaction after the GTID state {@code gtids}: MySQL has purged none
+     * that the state lacks; on MariaDB, per replication domain, the state is not older than the oldest binlog's.
+     */
+    private boolean gtidsAvailable(Connection connection, String gtids) throws SQLException {
+        if (!mariaDb) {
+            try (java.sql.PreparedStatement query = connection.prepareStatement("SELECT GTID_SUBSET(@@GLOBAL.gtid_purged, ?)")) {
+                query.setString(1, gtids);
+                try (ResultSet rows = query.executeQuery()) {
+                    return rows.next() && rows.getInt(1) == 1;
+                }
+            }
+        }
+        String oldest;
+        try (Statement sql = connection.createStatement(); ResultSet rows = sql.executeQuery("SHOW BINARY LOGS")) {
+            if (!rows.next()) {
+                return false;
+            }
+            oldest = rows.getString(1);
+        }
+        String oldestState;
+        try (java.sql.PreparedStatement query = connection.prepareStatement("SELECT BINLOG_GTID_POS(?, 4)")) {
+            query.setString(1, oldest);
+            try (ResultSet rows = query.executeQuery()) {
+                oldestState = rows.next() && rows.getString(1) != null ? rows.getString(1) : "";
+            }
+        }
+        Map<String, Long> have = sequencesByDomain(gtids);
+        for (Map.Entry<String, Long> domain : sequencesByDomain(oldestState).entrySet()) {
+            if (have.getOrDefault(domain.getKey(), -1L) < domain.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** MariaDB GTID state {@code domain-server-sequence,...} as domain → sequence. */
+    private static Map<String, Long> sequencesByDomain(String state) {
+        Map<String, Long> out = new HashMap<>();
+        for (String gtid : state.split(",")) {
+            String[] parts = gtid.trim().split("-");
+            if (parts.length == 3) {
+                out.merge(parts[0], Long.parseLong(parts[2]), Math::max);
+            }
+        }
+        return out;
     }
 
     private static boolean binlogExists(Connection connection, String file) throws SQLException {
@@ -263,6 +345,11 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         binlog.setServerId(config.serverId());
         binlog.setBinlogFilename(from.file());
         binlog.setBinlogPosition(from.position());
+        if (gtidMode && from.gtids() != null) {
+            // Resume by GTID state: valid on any server of the topology (after a failover too); the client keeps
+            // the state up to date as transactions commit, and each stored position carries it.
+            binlog.setGtidSet(from.gtids());
+        }
         // Reconnecting is ours to do, from a transaction boundary; the client's own would resume mid-transaction.
         binlog.setKeepAlive(false);
         binlog.setConnectTimeout(config.connectTimeout().toMillis());
@@ -400,7 +487,7 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         LOG.info("schema change at {}:{} in {}: {}", binlog.getBinlogFilename(), header.getPosition(), query.getDatabase(),
                 sql.length() > 200 ? sql.substring(0, 200) + "..." : sql);
         enqueue(new Committed(List.of(publisher.schemaChange(query.getDatabase(), sql, binlog.getBinlogFilename(), header.getPosition())),
-                new BinlogPosition(binlog.getBinlogFilename(), header.getNextPosition(), true)));
+                new BinlogPosition(binlog.getBinlogFilename(), header.getNextPosition(), true, binlog.getGtidSet())));
         gtid = null;
     }
 
@@ -429,7 +516,8 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
     }
 
     private void commitTransaction(BinaryLogClient binlog, EventHeaderV4 header) {
-        BinlogPosition after = new BinlogPosition(binlog.getBinlogFilename(), header.getNextPosition(), true);
+        // The client has added this transaction's GTID to its state before handing the event over.
+        BinlogPosition after = new BinlogPosition(binlog.getBinlogFilename(), header.getNextPosition(), true, binlog.getGtidSet());
         List<ChangeEvents.Change> changes;
         if (config.transactionEvents() && transactionChanges > 0 && transactionId != null) {
             changes = new ArrayList<>(transaction.size() + 2);

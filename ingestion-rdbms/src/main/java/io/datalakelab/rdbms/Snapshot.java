@@ -57,7 +57,7 @@ final class Snapshot {
                 }
             }
             connection.commit();
-            BinlogPosition done = new BinlogPosition(position.file(), position.position(), true);
+            BinlogPosition done = position.withSnapshotDone();
             publisher.publish(List.of(), done);
             return done;
         }
@@ -87,19 +87,21 @@ final class Snapshot {
             try {
                 BinlogPosition position = currentPosition(connection);
                 sql.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                return new BinlogPosition(position.file(), position.position(), false);
+                return new BinlogPosition(position.file(), position.position(), false, position.gtids());
             } finally {
                 sql.execute("UNLOCK TABLES");
             }
         }
     }
 
-    /** The end of the binlog now. */
+    /** The end of the binlog now, with MySQL's executed GTID set at that point (MariaDB's is looked up by position). */
     static BinlogPosition currentPosition(Connection connection) throws SQLException {
         for (String query : List.of("SHOW BINARY LOG STATUS", "SHOW MASTER STATUS")) {
             try (Statement sql = connection.createStatement(); ResultSet rows = sql.executeQuery(query)) {
                 if (rows.next()) {
-                    return new BinlogPosition(rows.getString(1), rows.getLong(2), true);
+                    String executed = rows.getMetaData().getColumnCount() >= 5 ? rows.getString(5) : null;
+                    return new BinlogPosition(rows.getString(1), rows.getLong(2), true,
+                            executed == null ? null : executed.replaceAll("\\s", ""));
                 }
                 throw new SQLException("the server reports no binlog position (" + query + " is empty): is log_bin on?");
             } catch (java.sql.SQLSyntaxErrorException e) {

@@ -577,6 +577,40 @@ class ChangeCaptureIT {
         }
     }
 
+    @Test
+    void aStoredPositionWhoseBinlogFileThisServerLacksResumesByItsGtidsWithNothingSkippedOrRepeated() throws Exception {
+        sql("CREATE DATABASE failover", "CREATE TABLE failover.orders (id INT PRIMARY KEY, amount INT NOT NULL)");
+        CdcConfig config = config("failover", "failover", "snapshot.mode=never");
+        try (Running running = new Running(config)) {
+            running.await("streaming started", () -> running.capture.committedPosition().isPresent());
+            sql("INSERT INTO failover.orders VALUES (1, 1)", "INSERT INTO failover.orders VALUES (2, 1)");
+            read("rdbms.failover.failover.orders", 2);
+        }
+        BinlogPosition stored = ChangePublisher.storedPosition(kafka.bootstrapServers(), config.offsetsTopic(), "failover").orElseThrow();
+        assertThat(stored.gtids()).as("MariaDB's GTID state travels with the stored position").matches("\\d+-\\d+-\\d+(,\\d+-\\d+-\\d+)*");
+        sql("INSERT INTO failover.orders VALUES (3, 1)", "UPDATE failover.orders SET amount = 2 WHERE id = 1");
+        // As after a failover: the binlog file and position name a file this server never had; the GTIDs still hold.
+        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                Map.of("bootstrap.servers", kafka.bootstrapServers()), new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(config.offsetsTopic(), "failover".getBytes(StandardCharsets.UTF_8),
+                    new BinlogPosition("elsewhere-bin.000042", 4242, true, stored.gtids()).toJson())).get();
+        }
+        try (Running running = new Running(config)) {
+            List<ConsumerRecord<byte[], byte[]>> records = read("rdbms.failover.failover.orders", 4);
+            assertThat(records).extracting(record -> {
+                try {
+                    JsonNode event = value(record);
+                    return event.get("op").asText() + event.get("after").get("id").asInt() + "=" + event.get("after").get("amount").asInt();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }).as("the two changes after the stored GTIDs, once each").containsExactlyInAnyOrder("c1=1", "c2=1", "c3=1", "u1=2");
+            running.await("the position moved on from the foreign file", () -> running.capture.committedPosition()
+                    .map(p -> !p.file().startsWith("elsewhere")).orElse(false));
+        }
+    }
+
     private static BinlogPosition binlogEnd() throws Exception {
         try (Connection connection = database.connect(""); Statement sql = connection.createStatement();
              ResultSet rows = sql.executeQuery("SHOW MASTER STATUS")) {
