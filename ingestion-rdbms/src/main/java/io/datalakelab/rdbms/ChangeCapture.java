@@ -96,6 +96,7 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
             checkBinlogSettings(connection);
             sourceServerId = queryLong(connection, "SELECT @@server_id");
             this.mariaDb = queryString(connection, "SELECT VERSION()").toLowerCase(java.util.Locale.ROOT).contains("mariadb");
+            Privileges.checkBinlogStatus(connection, config.user(), mariaDb);
             this.gtidMode = mariaDb || "ON".equalsIgnoreCase(globalVariable(connection, "gtid_mode"));
             this.rowMetadataFull = "FULL".equalsIgnoreCase(globalVariable(connection, "binlog_row_metadata"));
             this.binlogSchemas = new BinlogTableSchemas(config, BinlogTableSchemas.loadCollations(connection), mariaDb);
@@ -368,20 +369,31 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                 disconnectQuietly(binlog);
             }
         });
+        // The client reports what ends its stream (a server error such as a refused dump or a purged position, a
+        // dropped connection) only to its listeners, and connect() then returns as if disconnected on purpose.
+        AtomicReference<Exception> streamEnded = new AtomicReference<>();
         binlog.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override
             public void onEventDeserializationFailure(BinaryLogClient c, Exception ex) {
                 transaction.add(publisher.deadLetter("cannot decode the binlog event after " + c.getBinlogFilename() + ":"
                         + c.getBinlogPosition() + ": " + ex, c.getBinlogFilename(), c.getBinlogPosition()));
             }
+
+            @Override
+            public void onCommunicationFailure(BinaryLogClient c, Exception ex) {
+                streamEnded.set(ex);
+            }
         });
         client.set(binlog);
         try {
             binlog.connect();
+            if (streamEnded.get() != null && running) {
+                throw streamEnded.get() instanceof IOException io ? io : new IOException(streamEnded.get().getMessage(), streamEnded.get());
+            }
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().contains("REPLICATION SLAVE")) {
                 throw new JobFailedException("user '" + config.user() + "' may not read the binlog: " + e.getMessage() + ". Grant it with: GRANT "
-                        + "REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO '" + config.user() + "'@'%'; (on MariaDB 10.5+ also BINLOG MONITOR)");
+                        + "REPLICATION SLAVE ON *.* TO " + Privileges.account(config.user()));
             }
             throw e;
         }

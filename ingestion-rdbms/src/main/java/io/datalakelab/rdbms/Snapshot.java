@@ -49,6 +49,7 @@ final class Snapshot {
                 sql.execute("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ");
             }
             BinlogPosition position = beginConsistentRead(connection);
+            requireVisible(connection, config.databases());
             List<TableSchema> tables = catalog.loadAll(connection);
             LOG.info("snapshot at {} of {} tables{}", position, tables.size(), withRows ? "" : " (schemas only)");
             if (withRows) {
@@ -60,6 +61,25 @@ final class Snapshot {
             BinlogPosition done = position.withSnapshotDone();
             publisher.publish(List.of(), done);
             return done;
+        }
+    }
+
+    /**
+     * A database the user has no privilege on is invisible in information_schema: its tables would be snapshotted
+     * as if empty. Each database named in databases.include must be visible.
+     */
+    private void requireVisible(Connection connection, List<String> databases) throws SQLException {
+        for (String database : databases) {
+            try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?")) {
+                query.setString(1, database);
+                try (ResultSet rows = query.executeQuery()) {
+                    if (!rows.next()) {
+                        throw new io.datalakelab.core.cli.JobFailedException("database '" + database + "' (databases.include) does not exist or user '"
+                                + config.user() + "' may not read it, so the snapshot would miss its rows. If it exists, grant it with: GRANT SELECT ON `"
+                                + database.replace("`", "``") + "`.* TO " + Privileges.account(config.user()));
+                    }
+                }
+            }
         }
     }
 
@@ -83,7 +103,12 @@ final class Snapshot {
             return new BinlogPosition(file, pos, false);
         }
         try (Statement sql = connection.createStatement()) {
-            sql.execute("FLUSH TABLES WITH READ LOCK");
+            try {
+                sql.execute("FLUSH TABLES WITH READ LOCK");
+            } catch (SQLException e) {
+                throw Privileges.snapshotRefused(e, config.user(), "take the snapshot's brief global read lock (FLUSH TABLES WITH READ LOCK)",
+                        "GRANT RELOAD ON *.*");
+            }
             try {
                 BinlogPosition position = currentPosition(connection);
                 sql.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
@@ -126,7 +151,14 @@ final class Snapshot {
         ChangeEvents.Source source = new ChangeEvents.Source(position.file(), position.position(), null, System.currentTimeMillis(), true);
         try (PreparedStatement select = connection.prepareStatement(query, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             select.setFetchSize(config.snapshotFetchSize());
-            try (ResultSet result = select.executeQuery()) {
+            ResultSet opened;
+            try {
+                opened = select.executeQuery();
+            } catch (SQLException e) {
+                throw Privileges.snapshotRefused(e, config.user(), "read " + table.qualifiedName() + " for the snapshot",
+                        "GRANT SELECT ON `" + table.database().replace("`", "``") + "`.*");
+            }
+            try (ResultSet result = opened) {
                 while (result.next()) {
                     List<JsonNode> values = new ArrayList<>(table.columns().size());
                     for (int i = 0; i < table.columns().size(); i++) {

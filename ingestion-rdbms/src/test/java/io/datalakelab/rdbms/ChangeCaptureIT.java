@@ -611,6 +611,42 @@ class ChangeCaptureIT {
         }
     }
 
+    @Test
+    void theDocumentedLeastPrivilegeUserCapturesAndEachMissingPrivilegeIsNamedWithTheGrantThatAddsIt() throws Exception {
+        database.enablePrivileges();
+        sql("CREATE DATABASE grants_db", "CREATE TABLE grants_db.t (id INT PRIMARY KEY)", "INSERT INTO grants_db.t VALUES (1)",
+                "CREATE USER 'cdc_least'@'%' IDENTIFIED BY 'pw'",
+                "GRANT REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO 'cdc_least'@'%'",
+                "GRANT BINLOG MONITOR ON *.* TO 'cdc_least'@'%'",
+                "CREATE USER 'cdc_noslave'@'%' IDENTIFIED BY 'pw'", "GRANT BINLOG MONITOR, SELECT ON *.* TO 'cdc_noslave'@'%'",
+                "CREATE USER 'cdc_nomonitor'@'%' IDENTIFIED BY 'pw'", "GRANT REPLICATION SLAVE, SELECT ON *.* TO 'cdc_nomonitor'@'%'",
+                "CREATE USER 'cdc_noselect'@'%' IDENTIFIED BY 'pw'", "GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'cdc_noselect'@'%'");
+
+        try (Running running = new Running(config("grants", "grants_db", "database.user=cdc_least", "database.password=pw"))) {
+            running.await("the snapshot stored its position", () -> running.capture.committedPosition().isPresent());
+            sql("INSERT INTO grants_db.t VALUES (2)");
+            assertThat(read("rdbms.grants.grants_db.t", 2)).hasSize(2);
+        }
+
+        assertThatThrownBy(() -> new ChangeCapture(config("grants2", "grants_db", "database.user=cdc_nomonitor", "database.password=pw")))
+                .hasMessageContaining("BINLOG MONITOR").hasMessageContaining("GRANT BINLOG MONITOR ON *.* TO 'cdc_nomonitor'@'%'");
+        assertThat(failureOf(config("grants3", "grants_db", "database.user=cdc_noselect", "database.password=pw")))
+                .contains("'grants_db'").contains("GRANT SELECT ON `grants_db`.* TO 'cdc_noselect'@'%'");
+        assertThat(failureOf(config("grants4", "grants_db", "database.user=cdc_noslave", "database.password=pw", "snapshot.mode=never")))
+                .contains("REPLICATION SLAVE").contains("GRANT REPLICATION SLAVE ON *.* TO 'cdc_noslave'@'%'");
+    }
+
+    /** Runs a capture that is expected to stop by itself, and returns why it stopped. */
+    private static String failureOf(CdcConfig config) throws Exception {
+        ChangeCapture capture = new ChangeCapture(config);
+        Thread thread = new Thread(capture, "capture-expected-to-fail");
+        thread.start();
+        thread.join(60_000);
+        assertThat(thread.isAlive()).as("the capture must stop by itself").isFalse();
+        assertThat(capture.failure()).as("the capture's failure").isPresent();
+        return capture.failure().get().getMessage();
+    }
+
     private static BinlogPosition binlogEnd() throws Exception {
         try (Connection connection = database.connect(""); Statement sql = connection.createStatement();
              ResultSet rows = sql.executeQuery("SHOW MASTER STATUS")) {

