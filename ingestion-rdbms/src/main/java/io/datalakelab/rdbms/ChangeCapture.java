@@ -262,20 +262,32 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                 disconnectQuietly(binlog);
             }
         });
+        AtomicReference<Exception> streamEnded = new AtomicReference<>();
         binlog.registerLifecycleListener(new BinaryLogClient.AbstractLifecycleListener() {
             @Override
             public void onEventDeserializationFailure(BinaryLogClient c, Exception ex) {
                 transaction.add(publisher.deadLetter("cannot decode the binlog event after " + c.getBinlogFilename() + ":"
                         + c.getBinlogPosition() + ": " + ex, c.getBinlogFilename(), c.getBinlogPosition()));
             }
+
+            @Override
+            public void onCommunicationFailure(BinaryLogClient c, Exception ex) {
+                streamEnded.set(ex);
+            }
         });
         client.set(binlog);
         try {
             binlog.connect();
+            // The client gives what ended the stream (a dropped connection, or the server refusing the dump: a missing
+            // privilege, a purged binlog) only to its listeners and returns normally: raise it, to be handled here.
+            if (streamEnded.get() != null && failure == null) {
+                throw streamEnded.get() instanceof IOException e ? e : new IOException(streamEnded.get());
+            }
         } catch (IOException e) {
             if (e.getMessage() != null && e.getMessage().contains("REPLICATION SLAVE")) {
                 throw new JobFailedException("user '" + config.user() + "' may not read the binlog: " + e.getMessage() + ". Grant it with: GRANT "
-                        + "REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO '" + config.user() + "'@'%'; (on MariaDB 10.5+ also BINLOG MONITOR)");
+                        + "REPLICATION SLAVE, REPLICATION CLIENT, SELECT ON *.* TO '" + config.user() + "'@'%'; (on MariaDB 10.5+ also BINLOG MONITOR; "
+                        + "on MySQL also RELOAD, for the snapshot's global read lock)");
             }
             throw e;
         }
