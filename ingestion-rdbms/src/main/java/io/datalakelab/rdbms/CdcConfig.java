@@ -45,7 +45,7 @@ public record CdcConfig(String bootstrapServers, String host, int port, String u
     static final ConfigKey<Integer> PORT = SPEC.define(ConfigKey.of("database.port", ConfigType.INT,
             3306, ConfigRule.between(1, 65535), "MySQL/MariaDB port."));
     static final ConfigKey<String> USER = SPEC.define(ConfigKey.of("database.user", ConfigType.STRING,
-            "root", nonBlank(), "User with REPLICATION SLAVE, REPLICATION CLIENT, SELECT (and BINLOG MONITOR on MariaDB)."));
+            "root", nonBlank(), "User with REPLICATION SLAVE, REPLICATION CLIENT, SELECT (and BINLOG MONITOR on MariaDB, RELOAD on MySQL for the snapshot)."));
     static final ConfigKey<String> PASSWORD = SPEC.define(ConfigKey.of("database.password", ConfigType.STRING,
             "", "Password of database.user (prefer the CDC_DATABASE_PASSWORD environment variable)."));
     static final ConfigKey<String> SERVER_NAME = SPEC.define(ConfigKey.of("server.name", ConfigType.STRING,

@@ -387,7 +387,7 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         client.set(binlog);
         try {
             binlog.connect();
-            if (streamEnded.get() != null && running) {
+            if (streamEnded.get() != null && running && failure == null) {
                 throw streamEnded.get() instanceof IOException io ? io : new IOException(streamEnded.get().getMessage(), streamEnded.get());
             }
         } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.datalakelab.rdbms;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.github.shyiko.mysql.binlog.event.deserialization.json.JsonBinary;
 import java.io.IOException;
@@ -34,6 +35,7 @@ import java.util.StringJoiner;
 public final class ColumnValues {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ObjectMapper JSON = new ObjectMapper();
     public static final String MASK = "****";
 
     private ColumnValues() {
@@ -111,7 +113,7 @@ public final class ColumnValues {
                 return NODES.textNode(joined.toString());
             }
             case "json" -> {
-                return NODES.textNode(JsonBinary.parseAsString((byte[]) value));
+                return NODES.textNode(compactJson(JsonBinary.parseAsString((byte[]) value)));
             }
             default -> {
                 if (value instanceof byte[] bytes) {
@@ -148,10 +150,25 @@ public final class ColumnValues {
             case "time" -> NODES.textNode(trimFraction(row.getString(index)));
             case "datetime" -> NODES.textNode(dateTime(row.getObject(index, LocalDateTime.class)));
             case "timestamp" -> NODES.textNode(instant(row.getObject(index, LocalDateTime.class).toInstant(ZoneOffset.UTC)));
-            case "enum", "set", "json" -> NODES.textNode(row.getString(index));
+            case "enum", "set" -> NODES.textNode(row.getString(index));
+            case "json" -> {
+                try {
+                    yield NODES.textNode(compactJson(row.getString(index)));
+                } catch (IOException e) {
+                    throw new SQLException("column " + column.name() + " holds no JSON document", e);
+                }
+            }
             default -> isText(column) ? NODES.textNode(row.getString(index))
                     : NODES.textNode(Base64.getEncoder().encodeToString(row.getBytes(index)));
         };
+    }
+
+    /**
+     * MySQL's JSON type in one text form: its binlog carries binary JSON, which decodes without spaces, while a
+     * query returns {@code {"k": [1, 2]}}; both become Jackson's compact form. (MariaDB's JSON is LONGTEXT, kept as written.)
+     */
+    private static String compactJson(String document) throws IOException {
+        return JSON.readTree(document).toString();
     }
 
     private static boolean isText(TableSchema.Column column) {

@@ -15,7 +15,7 @@ import java.util.List;
  * of 127.0.0.1, with the binlog on in ROW format as change-data capture needs. {@link #start()} returns once
  * the server accepts a query.
  */
-public final class Database implements AutoCloseable {
+public final class Database implements BinlogDatabase {
 
     private final List<String> serverArguments = new ArrayList<>();
     private DB db;
@@ -50,15 +50,18 @@ public final class Database implements AutoCloseable {
         return this;
     }
 
+    @Override
     public int port() {
         return port;
     }
 
     /** JDBC URL of {@code database} (empty for none) as user root without password. */
+    @Override
     public String jdbcUrl(String database) {
         return DatabaseSettings.jdbcUrl(port, database);
     }
 
+    @Override
     public Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(jdbcUrl(database), "root", "");
     }
@@ -80,6 +83,15 @@ public final class Database implements AutoCloseable {
 
     public void createDatabase(String name) throws Exception {
         db.createDB(name);
+    }
+
+    @Override
+    public void restart() throws Exception {
+        db.stop();
+        db.start();
+        try (Connection c = connect("")) {
+            c.createStatement().execute("SELECT 1");
+        }
     }
 
     @Override

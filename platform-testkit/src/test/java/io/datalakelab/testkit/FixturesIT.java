@@ -90,4 +90,46 @@ class FixturesIT {
             assertThat(vars).containsEntry("log_bin", "ON").containsEntry("binlog_format", "ROW").containsEntry("binlog_row_image", "FULL");
         }
     }
+
+    @Test
+    void mySqlRunsWithRowBinlogAndGtidsAndKeepsItsDataOverARestart() throws Exception {
+        try (MySqlServer mysql = new MySqlServer().withGtid(true).withServerId(7).withRootPassword("Root-pass-1").start()) {
+            assertThat(mysql.version()).startsWith("8.0.");
+            assertThat(mysql.port()).isNotEqualTo(3306);
+            assertThat(variables(mysql)).containsEntry("log_bin", "ON").containsEntry("binlog_format", "ROW")
+                    .containsEntry("binlog_row_image", "FULL").containsEntry("binlog_row_metadata", "FULL")
+                    .containsEntry("gtid_mode", "ON").containsEntry("enforce_gtid_consistency", "ON").containsEntry("server_id", "7");
+            try (Connection c = mysql.connect(""); ResultSet rs = c.createStatement().executeQuery(
+                    "SELECT plugin FROM mysql.user WHERE user = 'root' AND host = '127.0.0.1'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("caching_sha2_password");
+            }
+            mysql.execute("CREATE DATABASE kept", "CREATE TABLE kept.t (id INT PRIMARY KEY)", "INSERT INTO kept.t VALUES (1), (2)");
+            int port = mysql.port();
+            mysql.restart();
+            assertThat(mysql.port()).isEqualTo(port);
+            try (Connection c = mysql.connect("kept"); ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM t")) {
+                rs.next();
+                assertThat(rs.getInt(1)).isEqualTo(2);
+            }
+        }
+    }
+
+    @Test
+    void mySqlRunsWithoutGtidsUnlessAsked() throws Exception {
+        try (MySqlServer mysql = new MySqlServer().start()) {
+            assertThat(variables(mysql)).containsEntry("log_bin", "ON").containsEntry("binlog_format", "ROW").containsEntry("gtid_mode", "OFF");
+        }
+    }
+
+    private static Map<String, String> variables(BinlogDatabase database) throws Exception {
+        Map<String, String> vars = new java.util.HashMap<>();
+        try (Connection c = database.connect(""); ResultSet rs = c.createStatement().executeQuery("SHOW GLOBAL VARIABLES WHERE Variable_name IN "
+                + "('log_bin', 'binlog_format', 'binlog_row_image', 'binlog_row_metadata', 'gtid_mode', 'enforce_gtid_consistency', 'server_id')")) {
+            while (rs.next()) {
+                vars.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return vars;
+    }
 }
