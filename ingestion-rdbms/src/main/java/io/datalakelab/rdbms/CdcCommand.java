@@ -36,6 +36,9 @@ public final class CdcCommand implements Callable<Integer> {
             return Commands.OK;
         }
         CdcConfig config = CdcConfig.from(values.get());
+        if (PollingConfig.selected(values.get())) {
+            return PollingService.run(config, PollingConfig.from(values.get()));
+        }
         PrometheusMeterRegistry registry = HealthServer.newRegistry();
         try (ChangeCapture capture = new ChangeCapture(config)) {
             FunctionCounter.builder("cdc.changes.published", capture, ChangeCapture::changesPublished)

@@ -90,6 +90,34 @@ public record CdcConfig(String bootstrapServers, String host, int port, String u
     static final ConfigKey<Integer> HEALTH_PORT = SPEC.define(ConfigKey.of("health.port", ConfigType.INT,
             8082, ConfigRule.between(-1, 65535), "Port of the /health and /metrics endpoint; 0 picks a free one, -1 turns it off."));
 
+    // Polling mode (capture.mode=polling): read by PollingConfig; the binlog mode ignores these keys.
+    static final ConfigKey<CaptureMode> CAPTURE_MODE = SPEC.define(ConfigKey.of("capture.mode", ConfigType.enumOf(CaptureMode.class),
+            CaptureMode.BINLOG, "binlog streams every committed change from the binlog (needs REPLICATION rights); polling queries the "
+                    + "tables for new and changed rows with SELECT only (see the README's limits)."));
+    static final ConfigKey<PollingMode> POLLING_MODE = SPEC.define(ConfigKey.of("polling.mode", PollingMode.CONFIG_TYPE,
+            PollingMode.TIMESTAMP_INCREMENTING, "How a polled table's new rows are found, unless polling.table.mode names the table: "
+                    + "incrementing (inserts only), timestamp, or timestamp+incrementing (see the README)."));
+    static final ConfigKey<String> POLLING_TIMESTAMP_COLUMN = SPEC.define(ConfigKey.of("polling.timestamp.column", ConfigType.STRING,
+            "", "The TIMESTAMP or DATETIME column holding each row's last-change time, for the timestamp modes, in every table "
+                    + "polling.table.timestamp.column does not name."));
+    static final ConfigKey<String> POLLING_INCREMENTING_COLUMN = SPEC.define(ConfigKey.of("polling.incrementing.column", ConfigType.STRING,
+            "", "The unique integer column of the incrementing modes, in every table polling.table.incrementing.column does not name; "
+                    + "empty means the table's AUTO_INCREMENT column (with timestamp+incrementing, else its one-column integer primary key)."));
+    static final ConfigKey<List<String>> POLLING_TABLE_MODE = SPEC.define(ConfigKey.of("polling.table.mode", ConfigType.LIST,
+            List.of(), "Per-table polling.mode, as db.table:mode."));
+    static final ConfigKey<List<String>> POLLING_TABLE_TIMESTAMP_COLUMN = SPEC.define(ConfigKey.of("polling.table.timestamp.column",
+            ConfigType.LIST, List.of(), "Per-table timestamp column, as db.table.column."));
+    static final ConfigKey<List<String>> POLLING_TABLE_INCREMENTING_COLUMN = SPEC.define(ConfigKey.of("polling.table.incrementing.column",
+            ConfigType.LIST, List.of(), "Per-table incrementing column, as db.table.column."));
+    static final ConfigKey<Duration> POLLING_INTERVAL = SPEC.define(ConfigKey.of("polling.interval", ConfigType.DURATION,
+            Duration.ofSeconds(5), ConfigRule.positiveDuration(), "Pause between polls once every table is caught up."));
+    static final ConfigKey<Integer> POLLING_BATCH_ROWS = SPEC.define(ConfigKey.of("polling.batch.rows", ConfigType.INT,
+            1000, atLeast(1), "Rows per query, and per Kafka transaction with the table's offset."));
+    static final ConfigKey<Duration> POLLING_TIMESTAMP_DELAY = SPEC.define(ConfigKey.of("polling.timestamp.delay", ConfigType.DURATION,
+            Duration.ofSeconds(5), new ConfigRule<>("zero or positive", d -> !d.isNegative()), "A row is polled only once its timestamp "
+                    + "is older than the database's clock minus this, so that rows committed out of timestamp order are not passed by; "
+                    + "set it above the longest write transaction."));
+
     public static CdcConfig from(ConfigValues values) {
         String server = values.get(SERVER_NAME);
         String offsets = values.get(OFFSETS_TOPIC).isBlank() ? "rdbms." + server + ".offsets" : values.get(OFFSETS_TOPIC);

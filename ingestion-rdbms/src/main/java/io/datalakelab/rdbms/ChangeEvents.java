@@ -110,6 +110,33 @@ public final class ChangeEvents {
         return op.equals("d") ? List.of(event, new Change(topic, key, null)) : List.of(event);
     }
 
+    /**
+     * The record of a row read by polling: {@code op=r} with the row's state as the query read it ({@code before}
+     * null, as for a snapshot read), so consumers apply it as an upsert by key. {@code source} says what is
+     * known: {@code mode=polling}, the query's time by the database's clock as {@code ts_ms}, no binlog file,
+     * position or transaction.
+     */
+    public Change polled(TableSchema table, ObjectNode after, byte[] key, long queryMillis) {
+        ObjectNode envelope = JSON.createObjectNode();
+        envelope.putNull("before");
+        envelope.set("after", after);
+        envelope.put("op", "r");
+        envelope.put("ts_ms", System.currentTimeMillis());
+        ObjectNode src = envelope.putObject("source");
+        src.put("server", serverName);
+        src.put("server_id", sourceServerId);
+        src.putNull("file");
+        src.putNull("pos");
+        src.putNull("gtid");
+        src.put("db", table.database());
+        src.put("table", table.table());
+        src.putNull("txId");
+        src.put("ts_ms", queryMillis);
+        src.put("snapshot", false);
+        src.put("mode", "polling");
+        return new Change(topicOf(table), key, bytes(envelope));
+    }
+
     /** The record key: the primary key columns of the row's values (all columns, excluded ones too); null without a key. */
     public static byte[] keyOf(TableSchema table, List<JsonNode> values) {
         if (table.primaryKey().isEmpty()) {

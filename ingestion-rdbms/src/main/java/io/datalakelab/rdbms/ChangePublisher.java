@@ -234,6 +234,34 @@ public final class ChangePublisher implements AutoCloseable {
         return deadLettered;
     }
 
+    /**
+     * Sends {@code records} in one Kafka transaction, offsets-topic records among them: the polling mode keeps one
+     * offset per table there ({@link PollingOffsets}) and writes it with the rows it covers.
+     */
+    void publishTransaction(List<ChangeEvents.Change> records) {
+        for (ChangeEvents.Change record : records) {
+            if (!record.topic().equals(config.offsetsTopic()) && knownTopics.add(record.topic())) {
+                ensureTopic(record.topic(), config.topicPartitions(), false);
+            }
+        }
+        producer.beginTransaction();
+        try {
+            for (ChangeEvents.Change change : records) {
+                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(change.topic(), change.key(), change.value());
+                change.headers().forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
+                producer.send(record);
+            }
+            producer.commitTransaction();
+        } catch (RuntimeException e) {
+            try {
+                producer.abortTransaction();
+            } catch (RuntimeException abort) {
+                e.addSuppressed(abort);
+            }
+            throw e;
+        }
+    }
+
     private void ensureTopic(String topic, int partitions, boolean compacted) {
         try {
             int brokers = admin.describeCluster().nodes().get().size();
