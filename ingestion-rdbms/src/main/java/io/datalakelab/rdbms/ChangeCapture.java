@@ -121,6 +121,11 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         return changesPublished.get();
     }
 
+    /** Binlog events sent to the dead-letter topic so far. */
+    public long deadLettered() {
+        return publisher.deadLettered();
+    }
+
     /** Why the service stopped, if it failed. */
     public Optional<Exception> failure() {
         return Optional.ofNullable(failure);

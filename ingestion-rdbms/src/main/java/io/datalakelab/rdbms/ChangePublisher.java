@@ -121,28 +121,10 @@ public final class ChangePublisher implements AutoCloseable {
 
     /** Sends {@code changes} and the position after them in one Kafka transaction. */
     void publish(List<ChangeEvents.Change> changes, BinlogPosition after) {
-        for (ChangeEvents.Change change : changes) {
-            if (knownTopics.add(change.topic())) {
-                ensureTopic(change.topic(), config.topicPartitions(), false);
-            }
-        }
-        producer.beginTransaction();
-        try {
-            for (ChangeEvents.Change change : changes) {
-                ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(change.topic(), change.key(), change.value());
-                change.headers().forEach((k, v) -> record.headers().add(k, v.getBytes(StandardCharsets.UTF_8)));
-                producer.send(record);
-            }
-            producer.send(new ProducerRecord<>(config.offsetsTopic(), positionKey, after.toJson()));
-            producer.commitTransaction();
-        } catch (RuntimeException e) {
-            try {
-                producer.abortTransaction();
-            } catch (RuntimeException abort) {
-                e.addSuppressed(abort);
-            }
-            throw e;
-        }
+        List<ChangeEvents.Change> records = new java.util.ArrayList<>(changes.size() + 1);
+        records.addAll(changes);
+        records.add(new ChangeEvents.Change(config.offsetsTopic(), positionKey, after.toJson()));
+        publishTransaction(records);
     }
 
     /** A DDL statement as an event of the schema-change topic. */
