@@ -22,9 +22,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * What one small write costs on the lab's brokers, without any capture around it: one record sent by an idempotent
- * producer ({@code acks=all}) and waited for, against one record in a Kafka transaction (begin, send, commit), each
- * also timed until a {@code read_committed} consumer has it. Records go one at a time at a steady rate, like the
- * single-row transactions of the latency run.
+ * producer ({@code acks=all}) and waited for, against one record in a Kafka transaction (begin, send, commit), and
+ * against one record plus a position record in a compacted one-partition topic in one transaction (what
+ * ingestion-rdbms commits per batch), each also timed until a {@code read_committed} consumer has the record. Records
+ * go one at a time at a steady rate, like the single-row transactions of the latency run.
  */
 final class KafkaCommitCost {
 
@@ -40,17 +41,23 @@ final class KafkaCommitCost {
         this.consumerSettings = consumerSettings;
     }
 
+    private enum Write { IDEMPOTENT, TRANSACTION, TRANSACTION_WITH_POSITION }
+
     List<Cost> measure(String topic, int records, int rate) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
-            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3).configs(Map.of("min.insync.replicas", "2")))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3).configs(Map.of("min.insync.replicas", "2")),
+                    new NewTopic(topic + ".offsets", 1, (short) 3).configs(Map.of("min.insync.replicas", "2", "cleanup.policy", "compact"))))
+                    .all().get();
         }
         List<Cost> costs = new ArrayList<>();
-        costs.add(run(topic, records, rate, false));
-        costs.add(run(topic, records, rate, true));
+        for (Write write : Write.values()) {
+            costs.add(run(topic, records, rate, write));
+        }
         return costs;
     }
 
-    private Cost run(String topic, int records, int rate, boolean transactional) throws Exception {
+    private Cost run(String topic, int records, int rate, Write how) throws Exception {
+        boolean transactional = how != Write.IDEMPOTENT;
         Map<String, Object> p = new HashMap<>();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -58,12 +65,12 @@ final class KafkaCommitCost {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         if (transactional) {
-            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-commit-cost-" + topic);
+            p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-commit-cost-" + topic + "-" + how);
         }
         Map<Long, Long> sentAt = new ConcurrentHashMap<>();
         Map<Long, Long> seenAt = new ConcurrentHashMap<>();
         List<Long> producerMicros = new ArrayList<>();
-        long base = transactional ? 1_000_000_000L : 0;
+        long base = how.ordinal() * 1_000_000_000L;
         AtomicBoolean reading = new AtomicBoolean(true);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             if (transactional) {
@@ -71,12 +78,12 @@ final class KafkaCommitCost {
             }
             Thread reader = startReader(topic, seenAt, reading);
             // One warm-up write, so connections and metadata are not in the first sample.
-            write(producer, topic, base - 1, transactional);
+            write(producer, topic, base - 1, how);
             Thread.sleep(500);
             for (long i = 0; i < records; i++) {
                 long started = System.nanoTime();
                 sentAt.put(base + i, started);
-                write(producer, topic, base + i, transactional);
+                write(producer, topic, base + i, how);
                 producerMicros.add((System.nanoTime() - started) / 1_000);
                 Thread.sleep(Math.max(0, 1000L / rate - (System.nanoTime() - started) / 1_000_000));
             }
@@ -87,15 +94,21 @@ final class KafkaCommitCost {
         }
         List<Long> visibleMicros = new ArrayList<>();
         sentAt.forEach((seq, sent) -> visibleMicros.add((seenAt.get(seq) - sent) / 1_000));
-        return new Cost(transactional ? "one record in a Kafka transaction (begin, send, commit)" : "one record, idempotent send, no transaction",
-                producerMicros, visibleMicros);
+        return new Cost(switch (how) {
+            case IDEMPOTENT -> "one record, idempotent send, no transaction";
+            case TRANSACTION -> "one record in a Kafka transaction (begin, send, commit)";
+            case TRANSACTION_WITH_POSITION -> "one record + a position record (second topic) in one transaction, as ingestion-rdbms";
+        }, producerMicros, visibleMicros);
     }
 
-    private static void write(KafkaProducer<byte[], byte[]> producer, String topic, long seq, boolean transactional) throws Exception {
+    private static void write(KafkaProducer<byte[], byte[]> producer, String topic, long seq, Write how) throws Exception {
         byte[] value = ByteBuffer.allocate(8).putLong(seq).array();
-        if (transactional) {
+        if (how != Write.IDEMPOTENT) {
             producer.beginTransaction();
             producer.send(new ProducerRecord<>(topic, value, value));
+            if (how == Write.TRANSACTION_WITH_POSITION) {
+                producer.send(new ProducerRecord<>(topic + ".offsets", "position".getBytes(java.nio.charset.StandardCharsets.UTF_8), value));
+            }
             producer.commitTransaction();
         } else {
             producer.send(new ProducerRecord<>(topic, value, value)).get();
