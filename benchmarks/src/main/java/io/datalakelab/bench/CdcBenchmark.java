@@ -160,7 +160,13 @@ public final class CdcBenchmark implements Callable<Integer> {
         List<KafkaCommitCost.Cost> costs = List.of();
         if (commitCostRecords > 0) {
             Measurements.progress("Kafka alone: %d single records at %d/s, idempotent, then transactional ...", commitCostRecords, singleRate);
-            costs = new KafkaCommitCost(bootstrapServers, settings(latencyConsumerSettings)).measure("bench-commit-cost-" + stamp,
+            Map<String, String> producerOverrides = new java.util.LinkedHashMap<>();
+            settings(captureSettings).forEach((k, v) -> {
+                if (k.startsWith("kafka.producer.")) {
+                    producerOverrides.put(k.substring("kafka.producer.".length()), v);
+                }
+            });
+            costs = new KafkaCommitCost(bootstrapServers, producerOverrides, settings(latencyConsumerSettings)).measure("bench-commit-cost-" + stamp,
                     commitCostRecords, singleRate);
         }
         report(stamp, results, costs);
@@ -172,12 +178,14 @@ public final class CdcBenchmark implements Callable<Integer> {
         double debezium = results.stream().filter(r -> r.name().startsWith("Debezium")).mapToDouble(Pass::seconds).findFirst().orElse(Double.NaN);
         System.out.printf(Locale.ROOT, "CDC benchmark %s: %,d rows (5 columns) in transactions of 1,000; lab MariaDB, 3 brokers; "
                 + "load average %s at the start, %s at the end%n%n", stamp, rows, loadAtStart, loadAverage());
-        System.out.printf(Locale.ROOT, "| pass | rows/s | seconds | of which start → first row acked | × raw binlog | × Debezium | "
-                + "mean record (key + value) | single-row commit → readable p50 | p99 | max |%n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n");
+        System.out.printf(Locale.ROOT, "| pass | rows/s | seconds | of which start → first row acked | rows/s after the first row | × raw binlog | "
+                + "× Debezium | mean record (key + value) | single-row commit → readable p50 | p99 | max |%n"
+                + "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|%n");
         for (Pass r : results) {
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.1f | %s | %.2f | %.2f | %s | %s | %s | %s |%n", r.name(), rows / r.seconds(), r.seconds(),
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %.1f | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.name(), rows / r.seconds(), r.seconds(),
                     Double.isNaN(r.startupSeconds()) ? "—" : String.format(Locale.ROOT, "%.1f", r.startupSeconds()),
-                    raw / r.seconds(), debezium / r.seconds(), r.topic() == null ? "—" : String.format(Locale.ROOT, "%.0f B", meanRecordBytes(r.topic())),
+                    Double.isNaN(r.startupSeconds()) ? "—" : String.format(Locale.ROOT, "%,.0f", rows / (r.seconds() - r.startupSeconds())),
+                    ratio(raw, r.seconds()), ratio(debezium, r.seconds()), r.topic() == null ? "—" : String.format(Locale.ROOT, "%.0f B", meanRecordBytes(r.topic())),
                     millis(r.latencyMicros(), 0.5), millis(r.latencyMicros(), 0.99), millis(r.latencyMicros(), 1.0));
         }
         System.out.printf(Locale.ROOT, "%nLatency: %d single-row inserts at %d/s per pass, commit returned → the row's event read by a "
@@ -186,12 +194,16 @@ public final class CdcBenchmark implements Callable<Integer> {
         if (!captureSettings.isEmpty()) {
             System.out.printf(Locale.ROOT, "ingestion-rdbms settings: %s%n", String.join(", ", captureSettings));
         }
+        if (!debeziumSettings.isEmpty()) {
+            System.out.printf(Locale.ROOT, "Debezium settings: %s%n", String.join(", ", debeziumSettings));
+        }
         if (!costs.isEmpty()) {
-            System.out.printf(Locale.ROOT, "%nKafka alone, one record at a time at %d/s to a topic of 3 partitions, RF 3, min ISR 2 (ms):%n%n"
-                    + "| write | producer call p50 | p99 | → readable (read_committed) p50 | p99 |%n|---|---:|---:|---:|---:|%n", singleRate);
+            System.out.printf(Locale.ROOT, "%nKafka alone, one record at a time at %d/s to a topic of 3 partitions, RF 3, min ISR 2, "
+                    + "with the kafka.producer.* settings above:%n%n"
+                    + "| write | producer call p50 | p99 | → readable (read_committed) p50 | p99 | batches retried |%n|---|---:|---:|---:|---:|---:|%n", singleRate);
             for (KafkaCommitCost.Cost cost : costs) {
-                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", cost.how(), millis(cost.producerMicros(), 0.5),
-                        millis(cost.producerMicros(), 0.99), millis(cost.visibleMicros(), 0.5), millis(cost.visibleMicros(), 0.99));
+                System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %d |%n", cost.how(), millis(cost.producerMicros(), 0.5),
+                        millis(cost.producerMicros(), 0.99), millis(cost.visibleMicros(), 0.5), millis(cost.visibleMicros(), 0.99), cost.retries());
             }
         }
     }
@@ -205,6 +217,11 @@ public final class CdcBenchmark implements Callable<Integer> {
         } catch (java.io.IOException e) {
             return "unknown";
         }
+    }
+
+    /** How many times faster a pass of {@code seconds} is than one of {@code otherSeconds}; a dash when that pass did not run. */
+    private static String ratio(double otherSeconds, double seconds) {
+        return Double.isNaN(otherSeconds) ? "—" : String.format(Locale.ROOT, "%.2f", otherSeconds / seconds);
     }
 
     private static String millis(List<Long> micros, double p) {
@@ -260,7 +277,10 @@ public final class CdcBenchmark implements Callable<Integer> {
         Measurements.awaitTrue("the capture to reach " + now, Duration.ofMinutes(10), Duration.ofMillis(5),
                 () -> capture.committedPosition().map(p -> p.isAtOrAfter(now)).orElse(false) || capture.failure().isPresent());
         String topic = "rdbms." + server + "." + schema + ".t";
+        long retriesBefore = ProducerRetries.ofClient("producer-ingestion-rdbms-" + server);
         List<Long> latencies = singleRowLatencies(db, schema, topic);
+        Measurements.progress("ingestion-rdbms: %d producer batches retried during the single-row run",
+                ProducerRetries.ofClient("producer-ingestion-rdbms-" + server) - retriesBefore);
         capture.close();
         worker.join(60_000);
         if (capture.failure().isPresent()) {

@@ -29,15 +29,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class KafkaCommitCost {
 
-    /** Percentiles in milliseconds of one way of writing. */
-    record Cost(String how, List<Long> producerMicros, List<Long> visibleMicros) {
+    /** One way of writing: its timings in microseconds and the producer's retried batches. */
+    record Cost(String how, List<Long> producerMicros, List<Long> visibleMicros, long retries) {
     }
 
     private final String bootstrapServers;
+    private final Map<String, String> producerSettings;
     private final Map<String, String> consumerSettings;
 
-    KafkaCommitCost(String bootstrapServers, Map<String, String> consumerSettings) {
+    /** {@code producerSettings} override the producers' (e.g. the capture's kafka.producer.* settings being tried). */
+    KafkaCommitCost(String bootstrapServers, Map<String, String> producerSettings, Map<String, String> consumerSettings) {
         this.bootstrapServers = bootstrapServers;
+        this.producerSettings = producerSettings;
         this.consumerSettings = consumerSettings;
     }
 
@@ -64,12 +67,14 @@ final class KafkaCommitCost {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.putAll(producerSettings);
         if (transactional) {
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "bench-commit-cost-" + topic + "-" + how);
         }
         Map<Long, Long> sentAt = new ConcurrentHashMap<>();
         Map<Long, Long> seenAt = new ConcurrentHashMap<>();
         List<Long> producerMicros = new ArrayList<>();
+        long retries;
         long base = how.ordinal() * 1_000_000_000L;
         AtomicBoolean reading = new AtomicBoolean(true);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -91,6 +96,7 @@ final class KafkaCommitCost {
                     () -> seenAt.keySet().containsAll(sentAt.keySet()));
             reading.set(false);
             reader.join(10_000);
+            retries = ProducerRetries.of(producer.metrics());
         }
         List<Long> visibleMicros = new ArrayList<>();
         sentAt.forEach((seq, sent) -> visibleMicros.add((seenAt.get(seq) - sent) / 1_000));
@@ -98,7 +104,7 @@ final class KafkaCommitCost {
             case IDEMPOTENT -> "one record, idempotent send, no transaction";
             case TRANSACTION -> "one record in a Kafka transaction (begin, send, commit)";
             case TRANSACTION_WITH_POSITION -> "one record + a position record (second topic) in one transaction, as ingestion-rdbms";
-        }, producerMicros, visibleMicros);
+        }, producerMicros, visibleMicros, retries);
     }
 
     private static void write(KafkaProducer<byte[], byte[]> producer, String topic, long seq, Write how) throws Exception {
