@@ -292,7 +292,8 @@ public final class CdcBenchmark implements Callable<Integer> {
     /**
      * Debezium tuned for both a bulk load and single rows: large batches and queue for throughput, a short poll interval
      * (the engine's queue hands a batch over when it is full or when the interval ends), schemaless JSON, decimals as
-     * strings like ours, offsets stored after every batch (ours are stored with every Kafka transaction).
+     * strings like ours, offsets stored after every batch (ours are stored with every Kafka transaction), schema history of
+     * the captured table only.
      */
     private Map<String, String> debeziumSource(String schema) {
         Map<String, String> source = new java.util.LinkedHashMap<>();
@@ -308,6 +309,9 @@ public final class CdcBenchmark implements Callable<Integer> {
         source.put("snapshot.mode", "recovery");
         source.put("snapshot.locking.mode", "none");
         source.put("schema.history.internal", "io.debezium.relational.history.MemorySchemaHistory");
+        // Without these, the schema recovery reads the definition of every table of every database on the server.
+        source.put("schema.history.internal.store.only.captured.tables.ddl", "true");
+        source.put("schema.history.internal.store.only.captured.databases.ddl", "true");
         source.put("include.schema.changes", "false");
         source.put("decimal.handling.mode", "string");
         source.put("converter.schemas.enable", "false");
