@@ -2,7 +2,7 @@
 # defines run_benchmark MAIN_CLASS HEAP ARGS... to run a benchmark on the lab's jars plus this module's.
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ./lab up >&2
-if [[ ! -f benchmarks/target/bench.classpath ]] || [[ -n "$(find benchmarks/src -newer benchmarks/target/bench.classpath -print -quit)" ]]; then
+if [[ ! -f benchmarks/target/bench.classpath ]] || [[ -n "$(find benchmarks/src benchmarks/debezium/src benchmarks/debezium/pom.xml benchmarks/pom.xml -newer benchmarks/target/bench.classpath -print -quit)" ]]; then
   ./mvnw -B -q -DskipTests -pl benchmarks -am install >&2
   touch benchmarks/target/bench.classpath
 fi
