@@ -213,9 +213,8 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
 
     /** The stored position, or a snapshot's (or the binlog's end) when there is none, by snapshot.mode; with its GTID state when known. */
     private BinlogPosition startingPosition() throws Exception {
-        BinlogPosition start = positionToStartFrom();
         try (Connection connection = connect()) {
-            committed = withGtidState(connection, start);
+            committed = withGtidState(connection, positionToStartFrom(connection));
         }
         return committed;
     }
@@ -240,40 +239,38 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         }
     }
 
-    private BinlogPosition positionToStartFrom() throws Exception {
+    private BinlogPosition positionToStartFrom(Connection connection) throws Exception {
         Optional<BinlogPosition> stored = publisher.storedPosition();
-        try (Connection connection = connect()) {
-            catalog.loadAll(connection);
-            if (stored.isPresent() && stored.get().snapshotDone()) {
-                boolean byGtid = gtidMode && stored.get().gtids() != null;
-                boolean available = byGtid ? gtidsAvailable(connection, stored.get().gtids()) : binlogExists(connection, stored.get().file());
-                if (!available) {
-                    if (config.snapshotMode() != CdcConfig.SnapshotMode.WHEN_NEEDED) {
-                        throw new JobFailedException(purgedMessage(stored.get()));
-                    }
-                    LOG.warn("stored position {} was purged from the server; snapshotting again (snapshot.mode=when_needed)", stored.get());
-                    committed = new Snapshot(config, catalog, events, publisher).take(connect(), true);
-                    return committed;
+        catalog.loadAll(connection);
+        if (stored.isPresent() && stored.get().snapshotDone()) {
+            boolean byGtid = gtidMode && stored.get().gtids() != null;
+            boolean available = byGtid ? gtidsAvailable(connection, stored.get().gtids()) : binlogExists(connection, stored.get().file());
+            if (!available) {
+                if (config.snapshotMode() != CdcConfig.SnapshotMode.WHEN_NEEDED) {
+                    throw new JobFailedException(purgedMessage(stored.get()));
                 }
-                LOG.info("resuming from the stored binlog position {}", stored.get());
-                committed = stored.get();
-                return stored.get();
+                LOG.warn("stored position {} was purged from the server; snapshotting again (snapshot.mode=when_needed)", stored.get());
+                committed = new Snapshot(config, catalog, events, publisher).take(connect(), true);
+                return committed;
             }
-            if (stored.isPresent()) {
-                LOG.warn("an earlier snapshot did not finish; taking it again (its rows are sent again as op=r)");
-            }
-            BinlogPosition position = switch (config.snapshotMode()) {
-                case INITIAL, WHEN_NEEDED -> new Snapshot(config, catalog, events, publisher).take(connect(), true);
-                case SCHEMA_ONLY -> new Snapshot(config, catalog, events, publisher).take(connect(), false);
-                case NEVER -> {
-                    BinlogPosition end = Snapshot.currentPosition(connection);
-                    publisher.publish(List.of(), end);
-                    yield end;
-                }
-            };
-            committed = position;
-            return position;
+            LOG.info("resuming from the stored binlog position {}", stored.get());
+            committed = stored.get();
+            return stored.get();
         }
+        if (stored.isPresent()) {
+            LOG.warn("an earlier snapshot did not finish; taking it again (its rows are sent again as op=r)");
+        }
+        BinlogPosition position = switch (config.snapshotMode()) {
+            case INITIAL, WHEN_NEEDED -> new Snapshot(config, catalog, events, publisher).take(connect(), true);
+            case SCHEMA_ONLY -> new Snapshot(config, catalog, events, publisher).take(connect(), false);
+            case NEVER -> {
+                BinlogPosition end = Snapshot.currentPosition(connection);
+                publisher.publish(List.of(), end);
+                yield end;
+            }
+        };
+        committed = position;
+        return position;
     }
 
     /**

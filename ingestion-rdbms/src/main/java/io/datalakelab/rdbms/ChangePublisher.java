@@ -98,25 +98,38 @@ public final class ChangePublisher implements AutoCloseable {
     /** The position a capture of {@code serverName} stored in {@code offsetsTopic}, if any (e.g. to see how far it got). */
     public static Optional<BinlogPosition> storedPosition(String bootstrapServers, String offsetsTopic, String serverName) {
         byte[] key = serverName.getBytes(StandardCharsets.UTF_8);
+        byte[][] last = {null};
+        readOffsetsTopic(bootstrapServers, offsetsTopic, record -> {
+            if (java.util.Arrays.equals(record.key(), key)) {
+                last[0] = record.value();
+            }
+        });
+        return last[0] == null ? Optional.empty() : Optional.of(BinlogPosition.fromJson(last[0]));
+    }
+
+    /**
+     * Reads the one-partition offsets topic from its start to its end, as {@code read_committed}, handing each record
+     * to {@code each} (the binlog position and the polling offsets share it, under different keys). A missing topic
+     * reads as empty and is not created: the service creates it compacted.
+     */
+    static void readOffsetsTopic(String bootstrapServers, String offsetsTopic, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        byte[] last = null;
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            if (consumer.partitionsFor(offsetsTopic).isEmpty()) {
+                return;
+            }
             TopicPartition partition = new TopicPartition(offsetsTopic, 0);
             consumer.assign(List.of(partition));
             consumer.seekToBeginning(List.of(partition));
             long end = consumer.endOffsets(List.of(partition)).get(partition);
             while (consumer.position(partition) < end) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (java.util.Arrays.equals(record.key(), key)) {
-                        last = record.value();
-                    }
-                }
+                consumer.poll(Duration.ofMillis(200)).forEach(each);
             }
         }
-        return last == null ? Optional.empty() : Optional.of(BinlogPosition.fromJson(last));
     }
 
     /** Sends {@code changes} and the position after them in one Kafka transaction. */

@@ -5,16 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The polling mode's offsets in the service's offsets topic (the one holding the binlog position): one record
@@ -49,32 +41,15 @@ public final class PollingOffsets {
 
     /** The last committed offset of every table a polling capture of {@code server} stored, by {@code db.table}. */
     public static Map<String, PollingOffset> read(String bootstrapServers, String offsetsTopic, String server) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        // Asking for a missing offsets topic must not create it: the service creates it compacted.
-        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         Map<String, PollingOffset> out = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            if (consumer.partitionsFor(offsetsTopic).isEmpty()) {
-                return out;
+        ChangePublisher.readOffsetsTopic(bootstrapServers, offsetsTopic, record -> {
+            String table = tableOf(record.key(), server);
+            if (table != null && record.value() != null) {
+                out.put(table, PollingOffset.fromJson(record.value()));
+            } else if (table != null) {
+                out.remove(table); // a tombstone: the offset was deleted to poll the table from its start
             }
-            TopicPartition partition = new TopicPartition(offsetsTopic, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            while (consumer.position(partition) < end) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    String table = tableOf(record.key(), server);
-                    if (table != null && record.value() != null) {
-                        out.put(table, PollingOffset.fromJson(record.value()));
-                    } else if (table != null) {
-                        out.remove(table); // a tombstone: the offset was deleted to poll the table from its start
-                    }
-                }
-            }
-        }
+        });
         return out;
     }
 
