@@ -49,7 +49,7 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
             List.of(Topics.SENSOR_READINGS), nonEmptyList(), "Topics to land in HDFS."));
     static final ConfigKey<String> TOPICS_REGEX = SPEC.define(ConfigKey.of("topics.regex", ConfigType.STRING, "",
             new ConfigRule<>("a Java regular expression", SinkConfig::isRegex),
-            "When set, land every topic whose whole name matches it (new ones included, at the consumer's next metadata refresh) instead of topics."));
+            "When set, land every topic whose whole name matches it (new ones included, at the consumer's next metadata refresh) instead of topics; names ending in .dlq never match."));
     static final ConfigKey<String> GROUP_ID = SPEC.define(ConfigKey.of("group.id", ConfigType.STRING,
             "hdfs-sink", nonBlank(), "Consumer group; instances with the same group share the partitions."));
     static final ConfigKey<String> HDFS_URI = SPEC.define(ConfigKey.of("hdfs.uri", ConfigType.STRING,
@@ -146,7 +146,16 @@ public record SinkConfig(String bootstrapServers, List<String> topics, String gr
                 values.get(ROTATE_SPAN), values.get(SUCCESS_MARKERS), values.get(ALLOWED_LATENESS),
                 values.withPrefix("kafka.consumer."), values.withPrefix("kafka.producer."), values.withPrefix("hadoop."),
                 fileFormat, values.get(VALUE_FORMAT), valueSchema,
-                values.get(TOPICS_REGEX).isEmpty() ? Optional.empty() : Optional.of(java.util.regex.Pattern.compile(values.get(TOPICS_REGEX))));
+                values.get(TOPICS_REGEX).isEmpty() ? Optional.empty() : Optional.of(subscriptionPattern(values.get(TOPICS_REGEX))));
+    }
+
+    /**
+     * The pattern the consumer subscribes with: the user's regex, never matching a dead-letter topic. A regex as
+     * broad as {@code rdbms\.shop\..*} would otherwise land the sink's own DLQ, whose bad records go to
+     * {@code <dlq>.dlq}, which matches too: one bad record would cascade into DLQs without end.
+     */
+    static java.util.regex.Pattern subscriptionPattern(String regex) {
+        return java.util.regex.Pattern.compile("(?!.*" + java.util.regex.Pattern.quote(Topics.DLQ_SUFFIX) + "$)(?:" + regex + ")");
     }
 
     private static boolean isRegex(String regex) {

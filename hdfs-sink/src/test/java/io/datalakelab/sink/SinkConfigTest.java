@@ -26,6 +26,18 @@ class SinkConfigTest {
     }
 
     @Test
+    void aTopicsRegexNeverMatchesADeadLetterTopic() {
+        SinkConfig config = SinkConfig.from(SinkConfig.SPEC.load(null, Map.of(), List.of("topics.regex=rdbms\\.shop\\..*")));
+        java.util.regex.Pattern pattern = config.topicsRegex().orElseThrow();
+
+        assertThat(pattern.matcher("rdbms.shop.inventory.orders").matches()).isTrue();
+        assertThat(pattern.matcher("rdbms.shop.offsets").matches()).isTrue();
+        assertThat(pattern.matcher("rdbms.shop.inventory.orders.dlq").matches()).isFalse();
+        assertThat(pattern.matcher("rdbms.shop.offsets.dlq.dlq").matches()).isFalse();
+        assertThat(pattern.matcher("rdbms.other.inventory.orders").matches()).isFalse();
+    }
+
+    @Test
     void aNegativeFlushSizeFailsNamingTheKeyAndTheRule() {
         assertThatThrownBy(() -> SinkConfig.SPEC.load(null, Map.of(), List.of("flush.records=-5")))
                 .isInstanceOf(ConfigException.class)
