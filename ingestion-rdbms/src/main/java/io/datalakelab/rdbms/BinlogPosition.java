@@ -11,9 +11,10 @@ import java.io.UncheckedIOException;
  * {@code snapshotDone} is false while an initial snapshot is still being written. {@code gtids} is the server's
  * GTID state at that point when known (MariaDB {@code 0-1-42}, MySQL {@code uuid:1-42}), else null: with it, the
  * capture resumes by GTID, which holds on any server of the replication topology, not just the one whose binlog
- * file and position these are.
+ * file and position these are. {@code snapshot} is how far the initial snapshot got while it runs, and which
+ * attempt read which rows while streaming catches up with a resumed one; null otherwise.
  */
-public record BinlogPosition(String file, long position, boolean snapshotDone, String gtids) {
+public record BinlogPosition(String file, long position, boolean snapshotDone, String gtids, SnapshotProgress snapshot) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -24,16 +25,24 @@ public record BinlogPosition(String file, long position, boolean snapshotDone, S
         gtids = gtids == null || gtids.isBlank() ? null : gtids;
     }
 
+    public BinlogPosition(String file, long position, boolean snapshotDone, String gtids) {
+        this(file, position, snapshotDone, gtids, null);
+    }
+
     public BinlogPosition(String file, long position, boolean snapshotDone) {
-        this(file, position, snapshotDone, null);
+        this(file, position, snapshotDone, null, null);
     }
 
     public BinlogPosition withSnapshotDone() {
-        return new BinlogPosition(file, position, true, gtids);
+        return new BinlogPosition(file, position, true, gtids, snapshot);
     }
 
     public BinlogPosition withGtids(String state) {
-        return new BinlogPosition(file, position, snapshotDone, state);
+        return new BinlogPosition(file, position, snapshotDone, state, snapshot);
+    }
+
+    public BinlogPosition withSnapshot(SnapshotProgress progress) {
+        return new BinlogPosition(file, position, snapshotDone, gtids, progress);
     }
 
     public byte[] toJson() {
@@ -43,6 +52,9 @@ public record BinlogPosition(String file, long position, boolean snapshotDone, S
         node.put("snapshot_done", snapshotDone);
         if (gtids != null) {
             node.put("gtids", gtids);
+        }
+        if (snapshot != null) {
+            node.set("snapshot", snapshot.toJson());
         }
         try {
             return JSON.writeValueAsBytes(node);
@@ -55,7 +67,8 @@ public record BinlogPosition(String file, long position, boolean snapshotDone, S
         try {
             JsonNode node = JSON.readTree(json);
             return new BinlogPosition(node.get("file").asText(), node.get("pos").asLong(), node.path("snapshot_done").asBoolean(true),
-                    node.hasNonNull("gtids") ? node.get("gtids").asText() : null);
+                    node.hasNonNull("gtids") ? node.get("gtids").asText() : null,
+                    node.hasNonNull("snapshot") ? SnapshotProgress.fromJson(node.get("snapshot")) : null);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("the stored binlog position is not readable: " + new String(json, java.nio.charset.StandardCharsets.UTF_8), e);
         }

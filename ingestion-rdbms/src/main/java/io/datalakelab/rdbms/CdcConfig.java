@@ -19,7 +19,7 @@ import java.util.regex.PatternSyntaxException;
 /** The change-capture service's configuration, declared once: keys, defaults, rules and meaning. */
 public record CdcConfig(String bootstrapServers, String host, int port, String user, String password, String serverName,
                         long serverId, List<String> databases, List<Pattern> tablesInclude, List<Pattern> tablesExclude,
-                        List<String> columnsExclude, List<String> columnsMask, SnapshotMode snapshotMode, int snapshotFetchSize,
+                        List<String> columnsExclude, List<String> columnsMask, SnapshotMode snapshotMode, int snapshotFetchSize, int snapshotMaxRowsPerSecond,
                         String offsetsTopic, int topicPartitions, short topicReplication, Duration connectTimeout,
                         String healthHost, int healthPort, Map<String, String> producerOverrides, boolean transactionEvents,
                         Duration heartbeatInterval) {
@@ -66,7 +66,11 @@ public record CdcConfig(String bootstrapServers, String host, int port, String u
     static final ConfigKey<SnapshotMode> SNAPSHOT_MODE = SPEC.define(ConfigKey.of("snapshot.mode", ConfigType.enumOf(SnapshotMode.class),
             SnapshotMode.INITIAL, "initial, never, when_needed or schema_only (see the README)."));
     static final ConfigKey<Integer> SNAPSHOT_FETCH_SIZE = SPEC.define(ConfigKey.of("snapshot.fetch.size", ConfigType.INT,
-            10_000, atLeast(1), "Rows per Kafka transaction (and progress line) while snapshotting a table."));
+            10_000, atLeast(1), "Rows per chunk of a snapshot: per query of a table read in key order, per Kafka transaction and "
+                    + "progress line; an interrupted snapshot resumes after the last stored chunk."));
+    static final ConfigKey<Integer> SNAPSHOT_MAX_ROWS_PER_SECOND = SPEC.define(ConfigKey.of("snapshot.max.rows.per.second", ConfigType.INT,
+            0, atLeast(0), "Upper bound on the snapshot's read rate, to spare a busy source database: after each chunk the snapshot "
+                    + "waits until its average rate is at or below this. 0 means no bound."));
     static final ConfigKey<String> OFFSETS_TOPIC = SPEC.define(ConfigKey.of("offsets.topic", ConfigType.STRING,
             "", "Compacted topic holding the stored binlog position; empty means rdbms.<server>.offsets."));
     static final ConfigKey<Integer> TOPIC_PARTITIONS = SPEC.define(ConfigKey.of("topic.partitions", ConfigType.INT,
@@ -124,7 +128,7 @@ public record CdcConfig(String bootstrapServers, String host, int port, String u
         return new CdcConfig(values.get(BOOTSTRAP_SERVERS), values.get(HOST), values.get(PORT), values.get(USER), values.get(PASSWORD),
                 server, values.get(SERVER_ID), values.get(DATABASES), patterns(TABLES_INCLUDE, values.get(TABLES_INCLUDE)),
                 patterns(TABLES_EXCLUDE, values.get(TABLES_EXCLUDE)), values.get(COLUMNS_EXCLUDE), values.get(COLUMNS_MASK),
-                values.get(SNAPSHOT_MODE), values.get(SNAPSHOT_FETCH_SIZE), offsets, values.get(TOPIC_PARTITIONS),
+                values.get(SNAPSHOT_MODE), values.get(SNAPSHOT_FETCH_SIZE), values.get(SNAPSHOT_MAX_ROWS_PER_SECOND), offsets, values.get(TOPIC_PARTITIONS),
                 values.get(TOPIC_REPLICATION).shortValue(), values.get(CONNECT_TIMEOUT), values.get(HEALTH_HOST), values.get(HEALTH_PORT),
                 values.withPrefix("kafka.producer."), values.get(TRANSACTION_EVENTS), values.get(HEARTBEAT_INTERVAL));
     }

@@ -82,6 +82,11 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
     private final Map<Long, TableMapEventData> tableMaps = new HashMap<>();
     private final Map<String, Boolean> captured = new HashMap<>();
     private String transactionId;
+    /**
+     * While streaming catches up with a snapshot that was resumed: which attempt read which rows, so that a row
+     * event before the position of its row's attempt is not published again; null otherwise.
+     */
+    private SnapshotProgress catchUp;
     /** The GTID of the source transaction being read, when the server writes GTIDs. */
     private String gtid;
     /** Changes of the source transaction being read, in all and per table (for transaction events). */
@@ -250,19 +255,27 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                     throw new JobFailedException(purgedMessage(stored.get()));
                 }
                 LOG.warn("stored position {} was purged from the server; snapshotting again (snapshot.mode=when_needed)", stored.get());
-                committed = new Snapshot(config, catalog, events, publisher).take(connect(), true);
+                committed = snapshot().take(connect(), true, null);
                 return committed;
             }
             LOG.info("resuming from the stored binlog position {}", stored.get());
             committed = stored.get();
             return stored.get();
         }
+        SnapshotProgress interrupted = stored.map(BinlogPosition::snapshot).filter(progress -> progress.next() != null).orElse(null);
+        boolean takesRows = config.snapshotMode() == CdcConfig.SnapshotMode.INITIAL || config.snapshotMode() == CdcConfig.SnapshotMode.WHEN_NEEDED;
+        if (interrupted != null && takesRows && binlogExists(connection, interrupted.streamFrom().file())) {
+            LOG.info("an earlier snapshot was interrupted at {}; resuming it", interrupted.next());
+            committed = snapshot().take(connect(), true, interrupted);
+            return committed;
+        }
         if (stored.isPresent()) {
-            LOG.warn("an earlier snapshot did not finish; taking it again (its rows are sent again as op=r)");
+            LOG.warn("an earlier snapshot did not finish{}; taking it again from the start (its rows are sent again as op=r)",
+                    interrupted != null && takesRows ? " and the binlog it started at was purged" : "");
         }
         BinlogPosition position = switch (config.snapshotMode()) {
-            case INITIAL, WHEN_NEEDED -> new Snapshot(config, catalog, events, publisher).take(connect(), true);
-            case SCHEMA_ONLY -> new Snapshot(config, catalog, events, publisher).take(connect(), false);
+            case INITIAL, WHEN_NEEDED -> snapshot().take(connect(), true, null);
+            case SCHEMA_ONLY -> snapshot().take(connect(), false, null);
             case NEVER -> {
                 BinlogPosition end = Snapshot.currentPosition(connection);
                 publisher.publish(List.of(), end);
@@ -271,6 +284,10 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         };
         committed = position;
         return position;
+    }
+
+    private Snapshot snapshot() {
+        return new Snapshot(config, catalog, events, publisher, () -> running);
     }
 
     /**
@@ -344,6 +361,7 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
     }
 
     private void stream(BinlogPosition from) throws IOException {
+        catchUp = from.snapshot() != null && from.snapshot().filtersAt(from) ? from.snapshot() : null;
         BinaryLogClient binlog = new BinaryLogClient(config.host(), config.port(), config.user(), config.password());
         binlog.setServerId(config.serverId());
         binlog.setBinlogFilename(from.file());
@@ -366,7 +384,7 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                 onEvent(binlog, event);
             } catch (RuntimeException | IOException | SQLException e) {
                 failure = e;
-                LOG.error("cannot handle the binlog event at {}:{}: {}", binlog.getBinlogFilename(), position(event), e.getMessage());
+                LOG.error("cannot handle the binlog event at {}:{}: {}", binlog.getBinlogFilename(), position(binlog, event), e.getMessage());
                 running = false;
                 disconnectQuietly(binlog);
             }
@@ -404,8 +422,17 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         }
     }
 
-    private static long position(Event event) {
-        return event.getHeader() instanceof EventHeaderV4 header ? header.getPosition() : -1;
+    private static long position(BinaryLogClient binlog, Event event) {
+        return event.getHeader() instanceof EventHeaderV4 header ? eventPosition(binlog, header) : binlog.getBinlogPosition();
+    }
+
+    /**
+     * Where {@code header}'s event starts in the binlog file. MariaDB 11.4 (the tests' server) sends the events inside a
+     * transaction with an end position of 0; for those, the client's position: the end of the last event that had one
+     * (the transaction's GTID or BEGIN), inside the same transaction, so before any position stored after it.
+     */
+    private static long eventPosition(BinaryLogClient binlog, EventHeaderV4 header) {
+        return header.getNextPosition() > 0 ? header.getPosition() : binlog.getBinlogPosition();
     }
 
     private void onEvent(BinaryLogClient binlog, Event event) throws IOException, SQLException {
@@ -433,7 +460,7 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                 if (table.isPresent()) {
                     for (Serializable[] row : data.getRows()) {
                         List<JsonNode> after = values(table.get(), row, binlog, header);
-                        if (after != null) {
+                        if (after != null && notInSnapshot(table.get(), after, binlog, header)) {
                             emit(table.get(), "c", null, ChangeEvents.row(table.get(), after), ChangeEvents.keyOf(table.get(), after), binlog, header);
                         }
                     }
@@ -451,9 +478,13 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                             byte[] newKey = ChangeEvents.keyOf(table.get(), after);
                             if (oldKey != null && !java.util.Arrays.equals(oldKey, newKey)) {
                                 // The primary key changed: to key-based consumers the old row is gone, a new one appeared.
-                                emit(table.get(), "d", ChangeEvents.row(table.get(), before), null, oldKey, binlog, header);
-                                emit(table.get(), "c", null, ChangeEvents.row(table.get(), after), newKey, binlog, header);
-                            } else {
+                                if (notInSnapshot(table.get(), before, binlog, header)) {
+                                    emit(table.get(), "d", ChangeEvents.row(table.get(), before), null, oldKey, binlog, header);
+                                }
+                                if (notInSnapshot(table.get(), after, binlog, header)) {
+                                    emit(table.get(), "c", null, ChangeEvents.row(table.get(), after), newKey, binlog, header);
+                                }
+                            } else if (notInSnapshot(table.get(), after, binlog, header)) {
                                 emit(table.get(), "u", ChangeEvents.row(table.get(), before), ChangeEvents.row(table.get(), after), newKey,
                                         binlog, header);
                             }
@@ -467,7 +498,7 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                 if (table.isPresent()) {
                     for (Serializable[] row : data.getRows()) {
                         List<JsonNode> before = values(table.get(), row, binlog, header);
-                        if (before != null) {
+                        if (before != null && notInSnapshot(table.get(), before, binlog, header)) {
                             emit(table.get(), "d", ChangeEvents.row(table.get(), before), null, ChangeEvents.keyOf(table.get(), before), binlog,
                                     header);
                         }
@@ -498,10 +529,10 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
                 catalog.loadAll(connection);
             }
         }
-        LOG.info("schema change at {}:{} in {}: {}", binlog.getBinlogFilename(), header.getPosition(), query.getDatabase(),
+        LOG.info("schema change at {}:{} in {}: {}", binlog.getBinlogFilename(), eventPosition(binlog, header), query.getDatabase(),
                 sql.length() > 200 ? sql.substring(0, 200) + "..." : sql);
-        enqueue(new Committed(List.of(publisher.schemaChange(query.getDatabase(), sql, binlog.getBinlogFilename(), header.getPosition())),
-                new BinlogPosition(binlog.getBinlogFilename(), header.getNextPosition(), true, binlog.getGtidSet())));
+        enqueue(new Committed(List.of(publisher.schemaChange(query.getDatabase(), sql, binlog.getBinlogFilename(), eventPosition(binlog, header))),
+                storable(new BinlogPosition(binlog.getBinlogFilename(), header.getNextPosition(), true, binlog.getGtidSet()))));
         gtid = null;
     }
 
@@ -513,7 +544,29 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         transaction.clear();
         transactionChanges = 0;
         transactionChangesPerTable.clear();
-        transactionId = binlog.getBinlogFilename() + ":" + header.getPosition();
+        transactionId = binlog.getBinlogFilename() + ":" + eventPosition(binlog, header);
+    }
+
+    /**
+     * False for a row event that a resumed snapshot's later attempt already holds: the attempt that read the row
+     * did so at a position after this event. Always true once streaming has passed the last attempt's position.
+     */
+    private boolean notInSnapshot(TableSchema table, List<JsonNode> row, BinaryLogClient binlog, EventHeaderV4 header) {
+        return catchUp == null || catchUp.publishes(table, SnapshotProgress.orderedKey(table, row),
+                new BinlogPosition(binlog.getBinlogFilename(), eventPosition(binlog, header), true));
+    }
+
+    /** The position to store after a transaction: with the snapshot's attempts while streaming still catches up with them. */
+    private BinlogPosition storable(BinlogPosition after) {
+        if (catchUp == null) {
+            return after;
+        }
+        if (!catchUp.filtersAt(after)) {
+            LOG.info("streaming has passed the resumed snapshot's last position {}: every change is published from here", after);
+            catchUp = null;
+            return after;
+        }
+        return after.withSnapshot(catchUp);
     }
 
     /** One change event (and a tombstone after a delete) of the transaction being read. */
@@ -525,13 +578,13 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
             long ofTable = transactionChangesPerTable.merge(table.qualifiedName(), 1L, Long::sum);
             order = new ChangeEvents.TransactionOrder(transactionId, transactionChanges, ofTable);
         }
-        transaction.addAll(events.of(table, op, before, after, key, new ChangeEvents.Source(binlog.getBinlogFilename(), header.getPosition(),
+        transaction.addAll(events.of(table, op, before, after, key, new ChangeEvents.Source(binlog.getBinlogFilename(), eventPosition(binlog, header),
                 transactionId, header.getTimestamp(), false, gtid, order)));
     }
 
     private void commitTransaction(BinaryLogClient binlog, EventHeaderV4 header) {
         // The client has added this transaction's GTID to its state before handing the event over.
-        BinlogPosition after = new BinlogPosition(binlog.getBinlogFilename(), header.getNextPosition(), true, binlog.getGtidSet());
+        BinlogPosition after = storable(new BinlogPosition(binlog.getBinlogFilename(), header.getNextPosition(), true, binlog.getGtidSet()));
         List<ChangeEvents.Change> changes;
         if (config.transactionEvents() && transactionChanges > 0 && transactionId != null) {
             changes = new ArrayList<>(transaction.size() + 2);
@@ -632,7 +685,7 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         TableMapEventData map = tableMaps.get(tableId);
         if (map == null) {
             transaction.add(publisher.deadLetter("row event for table id " + tableId + " without its table map event", binlog.getBinlogFilename(),
-                    header.getPosition()));
+                    eventPosition(binlog, header)));
             return Optional.empty();
         }
         // Asked for every row event: the include/exclude expressions are matched once per table.
@@ -645,7 +698,7 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         }
         if (table.isEmpty()) {
             transaction.add(publisher.deadLetter("no schema known for " + map.getDatabase() + "." + map.getTable(), binlog.getBinlogFilename(),
-                    header.getPosition()));
+                    eventPosition(binlog, header)));
         }
         return table;
     }
@@ -655,7 +708,7 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
         if (row.length != table.columns().size()) {
             transaction.add(publisher.deadLetter("row of " + table.qualifiedName() + " has " + row.length + " columns but the table has "
                     + table.columns().size() + " (an ALTER the capture has not seen; the row is not decoded)", binlog.getBinlogFilename(),
-                    header.getPosition()));
+                    eventPosition(binlog, header)));
             return null;
         }
         List<JsonNode> out = new ArrayList<>(row.length);
@@ -665,7 +718,7 @@ public final class ChangeCapture implements Runnable, AutoCloseable {
             }
         } catch (IOException | RuntimeException e) {
             transaction.add(publisher.deadLetter("cannot decode a row of " + table.qualifiedName() + ": " + e, binlog.getBinlogFilename(),
-                    header.getPosition()));
+                    eventPosition(binlog, header)));
             return null;
         }
         return out;

@@ -73,11 +73,15 @@ abstract class ChangeCaptureIT {
     }
 
     static CdcConfig config(String server, String databaseName, String... extra) {
+        return CdcConfig.from(configValues(server, databaseName, extra));
+    }
+
+    static io.datalakelab.core.config.ConfigValues configValues(String server, String databaseName, String... extra) {
         List<String> settings = new ArrayList<>(List.of("bootstrap.servers=" + kafka.bootstrapServers(), "database.port=" + database.port(),
                 "database.user=" + captureUser.user(), "database.password=" + captureUser.password(),
                 "server.name=" + server, "databases.include=" + databaseName, "topic.replication=1", "topic.partitions=2"));
         settings.addAll(List.of(extra));
-        return CdcConfig.from(CdcConfig.SPEC.load(null, Map.of(), settings));
+        return CdcConfig.SPEC.load(null, Map.of(), settings);
     }
 
     static void sql(String... statements) throws Exception {
@@ -209,6 +213,7 @@ abstract class ChangeCaptureIT {
             assertThat(snapshot.get("source").get("snapshot").asBoolean()).isTrue();
             assertThat(insert.get("source").get("snapshot").asBoolean()).isFalse();
             assertThat(insert.get("source").get("file").asText()).isNotBlank();
+            assertThat(insert.get("source").get("pos").asLong()).as("a position in the binlog file").isGreaterThan(4);
             assertThat(insert.get("source").get("table").asText()).isEqualTo("t");
 
             assertThat(update.get("before").get("vc").asText()).isEqualTo("olá");
@@ -238,6 +243,193 @@ abstract class ChangeCaptureIT {
         writing.set(false);
         writer.get();
         assertTopicReplaysToTheTable(config, "shop");
+    }
+
+    @Test
+    void anInterruptedSnapshotResumesAfterItsLastChunkAndStreamingPublishesOnlyWhatEachAttemptHadNotRead() throws Exception {
+        sql("CREATE DATABASE chunks", "CREATE TABLE chunks.a_orders (id INT PRIMARY KEY, amount INT NOT NULL)",
+                "CREATE TABLE chunks.b_items (id BIGINT UNSIGNED PRIMARY KEY, amount INT NOT NULL)",
+                "CREATE TABLE chunks.c_log (label VARCHAR(10) NOT NULL, amount INT NOT NULL)",
+                insertZeroAmounts("chunks.a_orders", 2000), insertZeroAmounts("chunks.b_items", 300),
+                "INSERT INTO chunks.c_log VALUES ('x', 0), ('y', 0)");
+        // The first attempt reads 400 rows/s in chunks of 100, so it is still inside a_orders when it is stopped.
+        try (Running running = new Running(config("chunks", "chunks", "snapshot.fetch.size=100", "snapshot.max.rows.per.second=400"))) {
+            running.await("a chunk of a_orders stored", () -> storedSnapshotNext("chunks").map(next -> next.afterKey() != null).orElse(false));
+        }
+        SnapshotProgress.Boundary stoppedAt = storedSnapshotNext("chunks").orElseThrow();
+        assertThat(stoppedAt.table()).isEqualTo("a_orders");
+        long lastRead = stoppedAt.afterKey().get(0).longValueExact();
+        assertThat(lastRead).as("stopped inside a_orders").isBetween(100L, 1900L);
+
+        // While the capture is down: changes to rows the first attempt read (1, 2) and to rows it had not (the rest).
+        sql("UPDATE chunks.a_orders SET amount = amount + 1 WHERE id IN (1, 2000)", "DELETE FROM chunks.a_orders WHERE id IN (2, 1999)",
+                "INSERT INTO chunks.a_orders VALUES (3000, 0)", "UPDATE chunks.b_items SET amount = amount + 1 WHERE id = 5",
+                "UPDATE chunks.c_log SET amount = amount + 1 WHERE label = 'x'");
+        Map<String, Map<String, Integer>> tables;
+        List<ConsumerRecord<byte[], byte[]>> orders;
+        try (Running running = new Running(config("chunks", "chunks", "snapshot.fetch.size=100"))) {
+            running.await("the resumed snapshot", () -> running.capture.committedPosition().isPresent());
+            sql("UPDATE chunks.a_orders SET amount = amount + 1 WHERE id IN (1, 2000)", "UPDATE chunks.b_items SET amount = amount + 1 WHERE id = 5");
+            tables = Map.of("a_orders", amountsById("chunks.a_orders"), "b_items", amountsById("chunks.b_items"));
+            running.await("a_orders and b_items replayed to the tables", () -> {
+                for (Map.Entry<String, Map<String, Integer>> table : tables.entrySet()) {
+                    if (!replayedAmounts(readAllNow("rdbms.chunks.chunks." + table.getKey())).equals(table.getValue())) {
+                        return false;
+                    }
+                }
+                return true;
+            });
+            orders = readAllNow("rdbms.chunks.chunks.a_orders");
+        }
+
+        // Every row is created once (r or c) and each update adds one: no state from before a row's read comes after it.
+        for (String table : tables.keySet()) {
+            assertThat(historyProblems(readAllNow("rdbms.chunks.chunks." + table))).as(table).isEmpty();
+        }
+        Map<Integer, List<String>> history = new TreeMap<>();
+        Map<Integer, String> readAt = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : orders) {
+            JsonNode event = value(record);
+            if (event != null) {
+                JsonNode row = event.get("op").asText().equals("d") ? event.get("before") : event.get("after");
+                history.computeIfAbsent(row.get("id").asInt(), id -> new ArrayList<>()).add(event.get("op").asText() + row.get("amount").asInt());
+                if (event.get("op").asText().equals("r")) {
+                    readAt.put(row.get("id").asInt(), event.get("source").get("file").asText() + ":" + event.get("source").get("pos").asLong());
+                }
+            }
+        }
+        assertThat(history.get(1)).as("read by the first attempt: every change after it").containsExactly("r0", "u1", "u2");
+        assertThat(history.get(2)).containsExactly("r0", "d0");
+        assertThat(history.get(2000)).as("read by the second attempt, which saw the first update").containsExactly("r1", "u2");
+        assertThat(history).as("deleted before the second attempt read it").doesNotContainKey(1999);
+        assertThat(history.get(3000)).as("inserted before the second attempt read it").containsExactly("r0");
+        String firstAttempt = readAt.get(1);
+        String secondAttempt = readAt.get(2000);
+        assertThat(firstAttempt).isNotEqualTo(secondAttempt);
+        assertThat(readAt).allSatisfy((id, position) -> assertThat(position).as("order %d", id).isEqualTo(id <= lastRead ? firstAttempt : secondAttempt));
+
+        List<String> log = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : readAllNow("rdbms.chunks.chunks.c_log")) {
+            JsonNode event = value(record);
+            log.add(event.get("op").asText() + event.get("after").get("label").asText() + event.get("after").get("amount").asInt());
+        }
+        assertThat(log).as("a table without a key is read again whole by the second attempt").containsExactlyInAnyOrder("rx1", "ry0");
+    }
+
+    /** Where the stored snapshot of {@code server} reads next, while it is not done. */
+    private static Optional<SnapshotProgress.Boundary> storedSnapshotNext(String server) {
+        return ChangePublisher.storedPosition(kafka.bootstrapServers(), "rdbms." + server + ".offsets", server)
+                .map(BinlogPosition::snapshot).map(SnapshotProgress::next);
+    }
+
+    private static String insertZeroAmounts(String table, int rows) {
+        StringBuilder sql = new StringBuilder("INSERT INTO " + table + " (id, amount) VALUES ");
+        for (int id = 1; id <= rows; id++) {
+            sql.append(id == 1 ? "" : ", ").append('(').append(id).append(", 0)");
+        }
+        return sql.toString();
+    }
+
+    private static Map<String, Integer> amountsById(String table) throws Exception {
+        Map<String, Integer> out = new TreeMap<>();
+        try (Connection connection = database.connect(""); Statement sql = connection.createStatement();
+             ResultSet rows = sql.executeQuery("SELECT id, amount FROM " + table)) {
+            while (rows.next()) {
+                out.put(rows.getString(1), rows.getInt(2));
+            }
+        }
+        return out;
+    }
+
+    /** The table a change topic replays to: per key, the last event's amount; a delete removes the row. */
+    private static Map<String, Integer> replayedAmounts(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+        Map<String, Integer> out = new TreeMap<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            JsonNode event = value(record);
+            if (event != null && event.get("op").asText().equals("d")) {
+                out.remove(event.get("before").get("id").asText());
+            } else if (event != null) {
+                out.put(event.get("after").get("id").asText(), event.get("after").get("amount").asInt());
+            }
+        }
+        return out;
+    }
+
+    /** Rows created twice, and updates that do not add exactly one to the amount before them. */
+    private static List<String> historyProblems(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+        Map<String, Integer> amounts = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+            JsonNode event = value(record);
+            if (event == null) {
+                continue;
+            }
+            String op = event.get("op").asText();
+            if (op.equals("d")) {
+                amounts.remove(event.get("before").get("id").asText());
+                continue;
+            }
+            String id = event.get("after").get("id").asText();
+            Integer previous = amounts.put(id, event.get("after").get("amount").asInt());
+            if (op.equals("u") && (previous == null || amounts.get(id) != previous + 1)) {
+                problems.add("row " + id + ": " + previous + " then " + amounts.get(id));
+            } else if (!op.equals("u") && previous != null) {
+                problems.add("row " + id + " created twice (" + op + ")");
+            }
+        }
+        return problems;
+    }
+
+    /**
+     * The polling mode on this engine (its own tests run on MariaDB in {@link PollingCaptureIT}): the same incrementing
+     * writer, a capture stopped and started mid-workload, then every order's polled states only increase and the last
+     * is the row now.
+     */
+    @Test
+    void thePollingModeOnThisEngineNeitherSkipsNorRepeatsARowStateAcrossARestart() throws Exception {
+        sql("CREATE DATABASE polled", "CREATE TABLE polled.orders (id INT PRIMARY KEY AUTO_INCREMENT, amount INT NOT NULL, "
+                + "updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6), KEY (updated_at, id))");
+        String[] polling = {"capture.mode=polling", "polling.timestamp.column=updated_at", "polling.batch.rows=40", "polling.interval=100ms",
+                "polling.timestamp.delay=1s"};
+        io.datalakelab.core.config.ConfigValues values = configValues("polled", "polled", polling);
+        AtomicBoolean writing = new AtomicBoolean(true);
+        CompletableFuture<Integer> writer = incrementingWriter("polled", writing);
+        try (PollingCapture capture = new PollingCapture(CdcConfig.from(values), PollingConfig.from(values))) {
+            Thread thread = new Thread(capture, "polling");
+            thread.start();
+            Await.until("rows polled before the restart", Duration.ofSeconds(60), () -> {
+                assertThat(capture.failure()).isEmpty();
+                return capture.changesPublished() > 100;
+            });
+            capture.close();
+            thread.join(30_000);
+            assertThat(capture.failure()).isEmpty();
+        }
+        writing.set(false);
+        writer.get();
+        Map<String, Integer> table = amountsById("polled.orders");
+        List<String> problems = new ArrayList<>();
+        try (PollingCapture capture = new PollingCapture(CdcConfig.from(values), PollingConfig.from(values))) {
+            Thread thread = new Thread(capture, "polling");
+            thread.start();
+            Await.until("the topic reaches the table", Duration.ofSeconds(90), () -> {
+                assertThat(capture.failure()).isEmpty();
+                problems.clear();
+                Map<String, Integer> polled = new TreeMap<>();
+                for (ConsumerRecord<byte[], byte[]> record : readAllNow("rdbms.polled.polled.orders")) {
+                    JsonNode row = value(record).get("after");
+                    Integer previous = polled.put(row.get("id").asText(), row.get("amount").asInt());
+                    if (previous != null && row.get("amount").asInt() <= previous) {
+                        problems.add("order " + row.get("id").asText() + ": " + previous + " then " + row.get("amount").asInt());
+                    }
+                }
+                return polled.equals(table);
+            });
+            capture.close();
+            thread.join(30_000);
+        }
+        assertThat(problems).as("a row state polled twice or out of order").isEmpty();
+        assertThat(table).hasSizeGreaterThan(150);
     }
 
     @Test
