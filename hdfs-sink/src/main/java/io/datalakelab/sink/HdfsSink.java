@@ -282,9 +282,8 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         partitions.forEach(tp -> topics.add(tp.topic()));
         for (String topic : topics) {
             Path probe = new Path(new Path(layout.topicDir(topic), LakeLayout.TEMPORARY_DIR), "probe-" + java.util.UUID.randomUUID());
-            try (org.apache.hadoop.fs.FSDataOutputStream out = fs.create(probe, true)) {
-                out.write('p');
-                out.hsync();
+            try {
+                io.datalakelab.sink.write.SyncedFiles.write(fs, probe, new byte[] {'p'}, true);
             } finally {
                 fs.delete(probe, false);
             }

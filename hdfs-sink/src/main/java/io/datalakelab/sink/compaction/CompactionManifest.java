@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -24,10 +23,7 @@ record CompactionManifest(Path merged, Path target, List<Path> sources) {
         text.append("merged\t").append(merged).append('\n');
         text.append("target\t").append(target).append('\n');
         sources.forEach(source -> text.append("source\t").append(source).append('\n'));
-        try (FSDataOutputStream out = fs.create(manifest, false)) {
-            out.write(text.toString().getBytes(StandardCharsets.UTF_8));
-            out.hsync();
-        }
+        io.datalakelab.sink.write.SyncedFiles.write(fs, manifest, text.toString().getBytes(StandardCharsets.UTF_8), false);
     }
 
     static CompactionManifest read(FileSystem fs, Path manifest) throws IOException {

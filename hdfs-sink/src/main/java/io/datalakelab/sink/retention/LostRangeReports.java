@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -46,10 +45,7 @@ public final class LostRangeReports {
         report.put("detectedAt", Instant.now().toString());
         report.put("reason", reason);
         Path file = new Path(directory(range.topic()), range.fileName());
-        try (FSDataOutputStream out = fs.create(file, true)) {
-            out.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
-            out.hsync();
-        }
+        io.datalakelab.sink.write.SyncedFiles.write(fs, file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(report), true);
         return file;
     }
 

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.UUID;
 import io.datalakelab.sink.format.FileFormat;
 import io.datalakelab.sink.format.RecordFileWriter;
-import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -158,10 +157,7 @@ public final class PartitionBatch {
             manifest.append(entry.getValue().temporary()).append('\t').append(layout.committedFile(entry.getKey(), name)).append('\n');
         }
         Path manifestFile = new Path(layout.temporaryDir(topic, partition), name.format() + CommitManifest.SUFFIX);
-        try (FSDataOutputStream out = fs.create(manifestFile, true)) {
-            out.write(manifest.toString().getBytes(StandardCharsets.UTF_8));
-            out.hsync();
-        }
+        SyncedFiles.write(fs, manifestFile, manifest.toString().getBytes(StandardCharsets.UTF_8), true);
         CommitManifest.rollForward(fs, manifestFile);
         reset();
         return java.util.Optional.of(name);
