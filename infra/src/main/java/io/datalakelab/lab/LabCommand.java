@@ -3,6 +3,10 @@ package io.datalakelab.lab;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datalakelab.core.cli.Commands;
 import io.datalakelab.core.config.ConfigValues;
+import io.datalakelab.lab.chaos.ChaosReport;
+import io.datalakelab.lab.chaos.ChaosRun;
+import io.datalakelab.lab.chaos.ChaosScenario;
+import io.datalakelab.lab.chaos.FaultPlan;
 import io.datalakelab.lab.component.ComponentStatus;
 import io.datalakelab.lab.demo.DemoReport;
 import io.datalakelab.lab.demo.LabDemo;
@@ -23,7 +27,7 @@ import picocli.CommandLine.Parameters;
 /** {@code lab}: the one-command local data lake. Progress goes to stderr, results to stdout. */
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = "Runs the Data Lake Lab on this machine: Kafka (KRaft), HDFS and MariaDB as processes on 127.0.0.1.",
-        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Demo.class,
+        subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Demo.class, LabCommand.Chaos.class,
                 LabCommand.Logs.class, LabCommand.ConfigKeys.class, LabCommand.Lake.class, LabCommand.Cdc.class,
                 LabCommand.Simulate.class, LabCommand.SpeedLayer.class, LabCommand.Mqtt.class, LabCommand.Flume.class})
 public final class LabCommand implements Callable<Integer> {
@@ -201,9 +205,63 @@ public final class LabCommand implements Callable<Integer> {
             Lab lab = options.lab();
             ensureUp(lab, "demo");
             Duration limit = io.datalakelab.core.config.ConfigType.DURATION.parse(timeout);
-            DemoReport report = new LabDemo(lab, System.err).run(records, devices, rate, killSink, limit, orders);
+            FaultPlan sinkKills = ChaosScenario.SINK_KILL.plan(lab, killSink, Duration.ZERO, System.err);
+            DemoReport report = new LabDemo(lab, System.err).run(records, devices, rate, sinkKills, limit, orders);
             System.out.print(json ? new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n" : report.toText());
             return report.passed() ? Commands.OK : Commands.JOB_FAILED;
+        }
+    }
+
+    @Command(name = "chaos", mixinStandardHelpOptions = true,
+            description = "Inject failures into the running flows and prove nothing is lost or duplicated: one line per scenario "
+                    + "(records, faults, lost, duplicated, recovery time).",
+            footer = {"%nScenarios: sink-kill, broker-kill, cdc-kill, datanode-restart, namenode-outage, database-restart, or all.",
+                    "--short runs the small versions the test suite runs; without it, the full ones (minutes each)."})
+    static final class Chaos implements Callable<Integer> {
+        @Mixin
+        LabOptions options;
+
+        @Parameters(index = "0", description = "The scenario, or all.")
+        String scenario;
+
+        @Option(names = "--short", description = "The small version: fewer faults, less work, shorter outages.")
+        boolean shortRun;
+
+        @Option(names = "--faults", description = "Faults to inject (default: the scenario's).")
+        Integer faults;
+
+        @Option(names = "--records", description = "Readings to send, or orders for the change-capture scenarios (default: the scenario's).")
+        Long records;
+
+        @Option(names = "--outage", description = "How long each stopped process stays down, e.g. 30s (default: the scenario's).")
+        String outage;
+
+        @Option(names = "--timeout", defaultValue = "30m", description = "Give up on a scenario after this long (default: ${DEFAULT-VALUE}).")
+        String timeout;
+
+        @Override
+        public Integer call() throws Exception {
+            List<ChaosScenario> scenarios;
+            try {
+                scenarios = scenario.equals("all") ? List.of(ChaosScenario.values())
+                        : List.of(ChaosScenario.fromCliName(scenario));
+            } catch (IllegalArgumentException e) {
+                System.err.println("lab chaos: " + e.getMessage());
+                return Commands.BAD_USAGE;
+            }
+            Lab lab = options.lab();
+            ensureUp(lab, "chaos");
+            Duration limit = io.datalakelab.core.config.ConfigType.DURATION.parse(timeout);
+            boolean passed = true;
+            for (ChaosScenario each : scenarios) {
+                ChaosScenario.Size size = each.size(shortRun);
+                size = new ChaosScenario.Size(faults != null ? faults : size.faults(), records != null ? records : size.work(),
+                        size.rate(), outage != null ? io.datalakelab.core.config.ConfigType.DURATION.parse(outage) : size.outage());
+                ChaosReport report = new ChaosRun(lab, System.err).run(each, size, limit);
+                System.out.println(report.line());
+                passed &= report.passed();
+            }
+            return passed ? Commands.OK : Commands.JOB_FAILED;
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.datalakelab.core.cli.JobFailedException;
 import io.datalakelab.core.topic.TopicOffsets;
 import io.datalakelab.lab.Lab;
+import io.datalakelab.lab.chaos.FaultPlan;
 import io.datalakelab.lab.component.CdcComponent;
 import io.datalakelab.lab.component.SinkComponent;
 import io.datalakelab.rdbms.BinlogPosition;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -59,7 +61,12 @@ public final class ChangeCaptureDemo {
         this.progress = progress;
     }
 
-    public Report run(int customers, int orders, Instant deadline) throws Exception {
+    /**
+     * @param faults what is done to the lab each time the capture has stored a new position while the workload runs
+     *               (a chaos run's faults; none for the demo)
+     * @param statementsPerSecond pace of the workload's statements; 0 runs them as fast as the database takes them
+     */
+    public Report run(int customers, int orders, Instant deadline, FaultPlan faults, double statementsPerSecond) throws Exception {
         try (Connection db = connect()) {
             createSchema(db);
         }
@@ -72,15 +79,35 @@ public final class ChangeCaptureDemo {
         progress.println("  change capture and its sink running (" + cdc.endpoint() + "; " + sink.endpoint() + ")");
 
         long started = System.currentTimeMillis();
+        String offsetsTopic = "rdbms." + CdcComponent.SERVER + ".offsets";
+        FaultPlan.Progress stored = () -> ChangePublisher.storedPosition(lab.config().bootstrapServers(), offsetsTopic, CdcComponent.SERVER)
+                .map(p -> p.file() + ":" + p.position()).orElse("");
+        CompletableFuture<Long> workload = CompletableFuture.supplyAsync(() -> {
+            try (Session db = new Session(deadline, statementsPerSecond)) {
+                return applyWorkload(db, customers, orders, new Random(started));
+            } catch (Exception e) {
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        });
+        while (faults.wantsMore() && !workload.isDone()) {
+            Object before = stored.now();
+            DemoWait.until(deadline, "the change capture to store a new position", LOGS, () -> !before.equals(stored.now()) || workload.isDone());
+            if (!workload.isDone()) {
+                faults.injectOnce(deadline, stored, workload::isDone);
+            }
+        }
         long statements;
+        try {
+            statements = workload.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
         BinlogPosition end;
         try (Connection db = connect()) {
-            statements = applyWorkload(db, customers, orders, new Random(started));
             end = binlogEnd(db);
         }
         progress.printf("  applied %,d statements to %s.customers and %s.orders; binlog now at %s%n", statements, DATABASE, DATABASE, end);
 
-        String offsetsTopic = "rdbms." + CdcComponent.SERVER + ".offsets";
         DemoWait.until(deadline, "the change capture to reach " + end, LOGS, () -> ChangePublisher
                 .storedPosition(lab.config().bootstrapServers(), offsetsTopic, CdcComponent.SERVER)
                 .map(p -> p.isAtOrAfter(end)).orElse(false));
@@ -140,68 +167,156 @@ public final class ChangeCaptureDemo {
         }
     }
 
-    /** Inserts customers and orders in small transactions, then pays, ships, re-prices and deletes some. */
-    private static long applyWorkload(Connection db, int customers, int orders, Random random) throws SQLException {
+    /**
+     * Inserts customers and orders in small transactions, then pays, ships, re-prices and deletes some. A statement
+     * cut off by a database restart is given up (its transaction may or may not have committed: the check compares
+     * with the tables as they end, whatever they hold) and the workload goes on on a new connection.
+     */
+    private static long applyWorkload(Session db, int customers, int orders, Random random) throws SQLException, InterruptedException {
         String[] cities = {"Lisboa", "Porto", "Coimbra", "Braga", "Faro", "São Paulo"};
         long statements = 0;
-        db.setAutoCommit(false);
-        List<Integer> customerIds = new ArrayList<>();
-        try (PreparedStatement insert = db.prepareStatement("INSERT INTO " + DATABASE + ".customers (name, city) VALUES (?, ?)",
-                Statement.RETURN_GENERATED_KEYS)) {
-            for (int i = 0; i < customers; i++) {
-                insert.setString(1, "customer " + random.nextInt(1_000_000));
-                insert.setString(2, cities[random.nextInt(cities.length)]);
-                insert.executeUpdate();
-                try (ResultSet keys = insert.getGeneratedKeys()) {
-                    keys.next();
-                    customerIds.add(keys.getInt(1));
-                }
-                statements++;
-                if (i % 20 == 19) {
-                    db.commit();
-                }
+        List<Long> customerIds = new ArrayList<>();
+        for (int i = 0; i < customers; i++) {
+            Long id = db.insert("INSERT INTO " + DATABASE + ".customers (name, city) VALUES (?, ?)", "customer " + random.nextInt(1_000_000),
+                    cities[random.nextInt(cities.length)]);
+            if (id != null) {
+                customerIds.add(id);
             }
-        }
-        db.commit();
-        List<Long> orderIds = new ArrayList<>();
-        try (PreparedStatement insert = db.prepareStatement("INSERT INTO " + DATABASE + ".orders (customer_id, amount, placed_at) "
-                + "VALUES (?, ?, NOW(3))", Statement.RETURN_GENERATED_KEYS)) {
-            for (int i = 0; i < orders; i++) {
-                insert.setInt(1, customerIds.get(random.nextInt(customerIds.size())));
-                insert.setBigDecimal(2, java.math.BigDecimal.valueOf(100 + random.nextInt(99_900), 2));
-                insert.executeUpdate();
-                try (ResultSet keys = insert.getGeneratedKeys()) {
-                    keys.next();
-                    orderIds.add(keys.getLong(1));
-                }
-                statements++;
-                if (i % 10 == 9) {
-                    db.commit();
-                }
-            }
-        }
-        db.commit();
-        try (Statement sql = db.createStatement()) {
-            for (long id : orderIds) {
-                int action = random.nextInt(10);
-                String statement = switch (action) {
-                    case 0, 1, 2, 3 -> "UPDATE " + DATABASE + ".orders SET status = 'paid' WHERE id = " + id;
-                    case 4, 5 -> "UPDATE " + DATABASE + ".orders SET status = 'shipped', amount = amount + 1.50 WHERE id = " + id;
-                    case 6 -> "DELETE FROM " + DATABASE + ".orders WHERE id = " + id;
-                    default -> null;
-                };
-                if (statement != null) {
-                    sql.execute(statement);
-                    statements++;
-                    db.commit(); // one change per transaction: the single-row case
-                }
-            }
-            sql.execute("UPDATE " + DATABASE + ".customers SET vip = TRUE, city = 'Porto' WHERE id % 7 = 0");
             statements++;
-            db.commit();
+            if (i % 20 == 19) {
+                db.commit();
+            }
         }
-        db.setAutoCommit(true);
+        db.commit();
+        if (customerIds.isEmpty()) {
+            customerIds.add(1L);
+        }
+        List<Long> orderIds = new ArrayList<>();
+        for (int i = 0; i < orders; i++) {
+            Long id = db.insert("INSERT INTO " + DATABASE + ".orders (customer_id, amount, placed_at) VALUES (?, ?, NOW(3))",
+                    customerIds.get(random.nextInt(customerIds.size())), java.math.BigDecimal.valueOf(100 + random.nextInt(99_900), 2));
+            if (id != null) {
+                orderIds.add(id);
+            }
+            statements++;
+            if (i % 10 == 9) {
+                db.commit();
+            }
+        }
+        db.commit();
+        for (long id : orderIds) {
+            int action = random.nextInt(10);
+            String statement = switch (action) {
+                case 0, 1, 2, 3 -> "UPDATE " + DATABASE + ".orders SET status = 'paid' WHERE id = " + id;
+                case 4, 5 -> "UPDATE " + DATABASE + ".orders SET status = 'shipped', amount = amount + 1.50 WHERE id = " + id;
+                case 6 -> "DELETE FROM " + DATABASE + ".orders WHERE id = " + id;
+                default -> null;
+            };
+            if (statement != null) {
+                db.execute(statement);
+                statements++;
+                db.commit(); // one change per transaction: the single-row case
+            }
+        }
+        db.execute("UPDATE " + DATABASE + ".customers SET vip = TRUE, city = 'Porto' WHERE id % 7 = 0");
+        statements++;
+        db.commit();
         return statements;
+    }
+
+    /**
+     * The workload's connection (autocommit off): a statement that fails because the connection is gone (the database
+     * restarting) is dropped, and the next one runs on a new connection, retried until the database is back.
+     */
+    private final class Session implements AutoCloseable {
+        private final Instant deadline;
+        private final double statementsPerSecond;
+        private final long started = System.nanoTime();
+        private long statements;
+        private Connection connection;
+
+        Session(Instant deadline, double statementsPerSecond) {
+            this.deadline = deadline;
+            this.statementsPerSecond = statementsPerSecond;
+        }
+
+        /** Runs an INSERT; its generated key, or null when the connection was lost. */
+        Long insert(String sql, Object... parameters) throws SQLException, InterruptedException {
+            try (PreparedStatement insert = connection().prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+                for (int i = 0; i < parameters.length; i++) {
+                    insert.setObject(i + 1, parameters[i]);
+                }
+                insert.executeUpdate();
+                try (ResultSet keys = insert.getGeneratedKeys()) {
+                    keys.next();
+                    return keys.getLong(1);
+                }
+            } catch (SQLException e) {
+                dropIfLost(e);
+                return null;
+            }
+        }
+
+        void execute(String sql) throws SQLException, InterruptedException {
+            try (Statement statement = connection().createStatement()) {
+                statement.execute(sql);
+            } catch (SQLException e) {
+                dropIfLost(e);
+            }
+        }
+
+        void commit() throws SQLException, InterruptedException {
+            try {
+                connection().commit();
+            } catch (SQLException e) {
+                dropIfLost(e);
+            }
+        }
+
+        private Connection connection() throws SQLException, InterruptedException {
+            if (statementsPerSecond > 0) {
+                long due = started + (long) (statements++ * 1e9 / statementsPerSecond);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            }
+            while (connection == null) {
+                try {
+                    connection = connect();
+                    connection.setAutoCommit(false);
+                } catch (SQLException e) {
+                    if (Instant.now().isAfter(deadline)) {
+                        throw e;
+                    }
+                    Thread.sleep(200); // the database is restarting: try again
+                }
+            }
+            return connection;
+        }
+
+        /**
+         * SQL state class 08 is a lost connection, 70100 a statement the server cut off while shutting down; anything
+         * else is the workload's bug and fails the run.
+         */
+        private void dropIfLost(SQLException e) throws SQLException {
+            if (e.getSQLState() == null || !(e.getSQLState().startsWith("08") || e.getSQLState().equals("70100"))) {
+                throw e;
+            }
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // the connection is gone already; closing only frees the driver's side
+            }
+            connection = null;
+        }
+
+        @Override
+        public void close() throws SQLException {
+            if (connection != null) {
+                connection.close();
+            }
+        }
     }
 
     private static BinlogPosition binlogEnd(Connection db) throws SQLException {

@@ -6,6 +6,7 @@ import io.datalakelab.iot.fleet.SensorSimulator;
 import io.datalakelab.iot.fleet.SimulationReport;
 import io.datalakelab.iot.fleet.SimulatorConfig;
 import io.datalakelab.lab.Lab;
+import io.datalakelab.lab.chaos.FaultPlan;
 import io.datalakelab.lab.component.SinkComponent;
 import io.datalakelab.sink.audit.AuditReport;
 import io.datalakelab.sink.audit.LandingAudit;
@@ -43,9 +44,11 @@ public final class LabDemo {
     }
 
     /**
+     * @param faults what is done to the lab each time the sink has landed new files (a chaos run's faults; none for a
+     *               plain demo)
      * @param orders orders of the MySQL → Kafka → HDFS part (with a tenth as many customers); 0 leaves that part out
      */
-    public DemoReport run(long records, int devices, double ratePerSecond, int sinkKills, Duration timeout, int orders) throws Exception {
+    public DemoReport run(long records, int devices, double ratePerSecond, FaultPlan faults, Duration timeout, int orders) throws Exception {
         SinkComponent sink = lab.sink();
         Instant deadline = Instant.now().plus(timeout);
         sink.start();
@@ -72,19 +75,15 @@ public final class LabDemo {
 
         try (FileSystem fs = lab.hdfs().client()) {
             OffsetRecovery recovery = new OffsetRecovery(fs, new LakeLayout(new Path(ROOT)));
-            int kills = 0;
-            while (kills < sinkKills) {
-                int filesBefore = recovery.committedFiles(Topics.SENSOR_READINGS).size();
-                DemoWait.until(deadline, "the sink to land new files", "`./lab logs hdfs-sink`", () -> recovery.committedFiles(Topics.SENSOR_READINGS).size() > filesBefore
-                        || (producing.isDone() && recovery.hasLandedUpTo(Topics.SENSOR_READINGS, endOffsets())));
-                if (recovery.committedFiles(Topics.SENSOR_READINGS).size() <= filesBefore) {
+            FaultPlan.Progress landed = () -> recovery.committedFiles(Topics.SENSOR_READINGS).size();
+            FaultPlan.Check finished = () -> producing.isDone() && recovery.hasLandedUpTo(Topics.SENSOR_READINGS, endOffsets());
+            while (faults.wantsMore()) {
+                Object before = landed.now();
+                DemoWait.until(deadline, "the sink to land new files", "`./lab logs hdfs-sink`", () -> !before.equals(landed.now()) || finished.holds());
+                if (before.equals(landed.now())) {
                     break; // everything landed: nothing left to interrupt
                 }
-                sink.process().kill();
-                kills++;
-                progress.println("  SIGKILLed hdfs-sink mid-flow (" + kills + "/" + sinkKills + "); restarting it");
-                sink.start();
-                sink.awaitReady(deadline);
+                faults.injectOnce(deadline, landed, finished);
             }
             SimulationReport fleet = producing.get();
             progress.printf("  produced %,d readings in %.1f s%n", fleet.acknowledged(), fleet.durationMs() / 1000.0);
@@ -97,9 +96,9 @@ public final class LabDemo {
             ChangeCaptureDemo.Report changes = null;
             if (orders > 0 && lab.config().database() != io.datalakelab.lab.LabConfig.Database.NONE) {
                 progress.printf("  MySQL -> Kafka -> HDFS: %,d orders of %,d customers, with updates and deletes%n", orders, Math.max(1, orders / 10));
-                changes = new ChangeCaptureDemo(lab, progress).run(Math.max(1, orders / 10), orders, deadline);
+                changes = new ChangeCaptureDemo(lab, progress).run(Math.max(1, orders / 10), orders, deadline, FaultPlan.none(), 0);
             }
-            return new DemoReport(site, fleet, audit, kills, Math.max(0, audit.lastFileModifiedMs() - fleet.firstSendEpochMs()),
+            return new DemoReport(site, fleet, audit, faults.injected(), Math.max(0, audit.lastFileModifiedMs() - fleet.firstSendEpochMs()),
                     verifiedAt - fleet.firstSendEpochMs(), changes);
         }
     }
