@@ -61,6 +61,10 @@ public final class Lab {
         return config;
     }
 
+    public LabState state() {
+        return state;
+    }
+
     public KafkaComponent kafka() {
         return kafka;
     }

@@ -99,8 +99,10 @@ public final class LabDemo {
                 progress.printf("  MySQL -> Kafka -> HDFS: %,d orders of %,d customers, with updates and deletes%n", orders, Math.max(1, orders / 10));
                 changes = new ChangeCaptureDemo(lab, progress).run(Math.max(1, orders / 10), orders, deadline);
             }
-            return new DemoReport(site, fleet, audit, kills, Math.max(0, audit.lastFileModifiedMs() - fleet.firstSendEpochMs()),
+            DemoReport report = new DemoReport(site, fleet, audit, kills, Math.max(0, audit.lastFileModifiedMs() - fleet.firstSendEpochMs()),
                     verifiedAt - fleet.firstSendEpochMs(), changes);
+            report.save(lab.state().demoReportFile(), System.currentTimeMillis());
+            return report;
         }
     }
 
