@@ -151,10 +151,8 @@ public final class LabCommand implements Callable<Integer> {
             } else {
                 print(statuses, System.out);
             }
-            // The services (sinks, change capture) run on demand; only the infrastructure decides the exit code.
-            java.util.Set<String> services = java.util.Set.of("hdfs-sink", "hdfs-sink-rdbms", "ingestion-rdbms");
-            boolean infrastructureHealthy = statuses.stream().filter(s -> !services.contains(s.name())).allMatch(ComponentStatus::healthy);
-            return infrastructureHealthy ? Commands.OK : Commands.JOB_FAILED;
+            // The services (sinks, change capture, speed layer, MQTT, Flume) run on demand; only the infrastructure decides the exit code.
+            return options.lab().infrastructureHealthy(statuses) ? Commands.OK : Commands.JOB_FAILED;
         }
 
         static void print(List<ComponentStatus> statuses, PrintStream out) {
