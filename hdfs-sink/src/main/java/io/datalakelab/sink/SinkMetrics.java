@@ -74,7 +74,7 @@ final class SinkMetrics {
         TopicMeters meters = topic(topic);
         meters.filesCommitted().increment();
         meters.recordsCommitted().increment(records);
-        lastCommitEpochSeconds.computeIfAbsent(topic, t -> registry.gauge("sink.last.commit.epoch.seconds",
+        lastCommitEpochSeconds.computeIfAbsent(topic, t -> registry.gauge("sink.last.commit.timestamp.seconds",
                 List.of(Tag.of("topic", t)), new AtomicLong()))
                 .set(System.currentTimeMillis() / 1000);
     }
