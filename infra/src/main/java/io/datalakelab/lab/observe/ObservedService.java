@@ -42,7 +42,7 @@ public record ObservedService(String name, String role, int port, Kind kind, Man
         out.add(new ObservedService("mqtt-bridge", "MQTT -> iot.sensor-readings", config.mqttBridgeHealthPort(), Kind.PLATFORM,
                 lab.mqtt().processes().get(1), metrics("forwarded", "mqtt_bridge_forwarded_total", "duplicates dropped",
                 "mqtt_bridge_duplicates_dropped_total", "dead letters", "mqtt_bridge_dead_letters_total", "waiting for Kafka", "mqtt_bridge_unacknowledged")));
-        out.add(new ObservedService("sensor-simulator", "`lab simulate`: a fleet -> Kafka, MQTT or Flume", config.simulatorHealthPort(),
+        out.add(new ObservedService("sensor-simulator", "lab simulate: a fleet -> Kafka, MQTT or Flume", config.simulatorHealthPort(),
                 Kind.PLATFORM, null, metrics("readings sent", "simulator_readings_sent_total", "acknowledged",
                 "simulator_readings_acknowledged_total", "failed", "simulator_readings_failed_total")));
         String[] flumeRoles = {"Avro RPC -> iot.sensor-readings", "Avro RPC -> iot.sensor-readings", "iot.sensor-readings -> HDFS "
