@@ -48,8 +48,8 @@ class LabIT {
     private static List<String> settings;
     private static Lab lab;
     private static Lab.UpReport upReport;
-    /** Where the dashboard test puts the screenshots that docs/ shows. */
-    private static final Path IMAGES = REPOSITORY.resolve("docs/images");
+    /** Where the dashboard test puts its screenshots; docs/images holds copies of them (a test never rewrites the tree). */
+    private static final Path IMAGES = Path.of("target/dashboard-screenshots").toAbsolutePath();
     private static DashboardServer dashboard;
     private static DashboardBrowser browser;
     /** Pages of /metrics taken while their state lasted (a running simulator, a lagging sink), for the metrics table. */
