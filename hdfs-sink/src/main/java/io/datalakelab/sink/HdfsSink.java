@@ -550,6 +550,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             owned.addAll(partitions);
+            metrics.assigned(partitions);
             if (outage.isActive()) {
                 // Positions are recovered from HDFS when it is back.
                 consumer.pause(partitions);

@@ -61,6 +61,10 @@ public final class Lab {
         return config;
     }
 
+    public LabState state() {
+        return state;
+    }
+
     public KafkaComponent kafka() {
         return kafka;
     }
@@ -229,6 +233,16 @@ public final class Lab {
 
     public List<ComponentStatus> status() {
         return everything().stream().map(LabComponent::status).toList();
+    }
+
+    /**
+     * Whether Kafka, HDFS and (unless turned off) the database are healthy in {@code statuses}: what {@code lab status}'s
+     * exit code says. The services (sinks, change capture, speed layer, MQTT, Flume) run on demand and do not count.
+     */
+    public boolean infrastructureHealthy(List<ComponentStatus> statuses) {
+        java.util.Set<String> infrastructure = new java.util.HashSet<>(infrastructure().stream().map(LabComponent::name).toList());
+        return statuses.stream().filter(s -> infrastructure.contains(s.name())).allMatch(ComponentStatus::healthy)
+                && statuses.stream().map(ComponentStatus::name).toList().containsAll(infrastructure);
     }
 
     public boolean isUp() {

@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
         description = "Runs the Data Lake Lab on this machine: Kafka (KRaft), HDFS and MariaDB as processes on 127.0.0.1.",
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Demo.class, LabCommand.Chaos.class,
                 LabCommand.Logs.class, LabCommand.ConfigKeys.class, LabCommand.Lake.class, LabCommand.Cdc.class,
-                LabCommand.Simulate.class, LabCommand.SpeedLayer.class, LabCommand.Mqtt.class, LabCommand.Flume.class})
+                LabCommand.Simulate.class, LabCommand.SpeedLayer.class, LabCommand.Mqtt.class, LabCommand.Flume.class,
+                LabCommand.Dashboard.class})
 public final class LabCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -149,16 +150,19 @@ public final class LabCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            List<ComponentStatus> statuses = options.lab().status();
+            Lab lab = options.lab();
             if (json) {
-                System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(statuses));
-            } else {
-                print(statuses, System.out);
+                // The dashboard's data model: one look at components, brokers, topics, groups, HDFS, services and the last demo.
+                try (io.datalakelab.lab.observe.LakeObserver observer = new io.datalakelab.lab.observe.LakeObserver(lab, lab.config().dashboardRefresh())) {
+                    io.datalakelab.lab.observe.LakeSnapshot snapshot = observer.snapshot(true);
+                    System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(snapshot));
+                    return snapshot.healthy() ? Commands.OK : Commands.JOB_FAILED;
+                }
             }
-            // The services (sinks, change capture) run on demand; only the infrastructure decides the exit code.
-            java.util.Set<String> services = java.util.Set.of("hdfs-sink", "hdfs-sink-rdbms", "ingestion-rdbms");
-            boolean infrastructureHealthy = statuses.stream().filter(s -> !services.contains(s.name())).allMatch(ComponentStatus::healthy);
-            return infrastructureHealthy ? Commands.OK : Commands.JOB_FAILED;
+            List<ComponentStatus> statuses = lab.status();
+            print(statuses, System.out);
+            // The services (sinks, change capture, speed layer, MQTT, Flume) run on demand; only the infrastructure decides the exit code.
+            return lab.infrastructureHealthy(statuses) ? Commands.OK : Commands.JOB_FAILED;
         }
 
         static void print(List<ComponentStatus> statuses, PrintStream out) {
@@ -295,7 +299,7 @@ public final class LabCommand implements Callable<Integer> {
 
     @Command(name = "simulate", mixinStandardHelpOptions = true,
             description = "Run the sensor simulator against the lab's Kafka, e.g. `lab simulate records=10000 producers=4 rate=500`.",
-            footer = "%nKEY=VALUE pairs are the simulator's config keys (`lab simulate --help-config`); bootstrap.servers, mqtt.broker and flume.agents are the lab's.")
+            footer = "%nKEY=VALUE pairs are the simulator's config keys (`lab simulate --help-config`); bootstrap.servers, mqtt.broker, flume.agents and health.port are the lab's.")
     static final class Simulate implements Callable<Integer> {
         @Mixin
         LabOptions options;
@@ -318,11 +322,21 @@ public final class LabCommand implements Callable<Integer> {
                 return Commands.JOB_FAILED;
             }
             List<String> all = new ArrayList<>(List.of("bootstrap.servers=" + lab.config().bootstrapServers(),
-                    "mqtt.broker=" + lab.mqtt().brokerUri(), "flume.agents=" + lab.flume().collectorAddresses()));
+                    "mqtt.broker=" + lab.mqtt().brokerUri(), "flume.agents=" + lab.flume().collectorAddresses(),
+                    "health.port=" + simulatorHealthPort(lab.config())));
             all.addAll(settings);
             return io.datalakelab.iot.fleet.SimulatorCommand.run(io.datalakelab.iot.fleet.SimulatorConfig.from(
                     io.datalakelab.iot.fleet.SimulatorConfig.SPEC.load(null, all)));
         }
+    }
+
+    /** The simulator's health port, or -1 (none) while another simulator holds it: the course runs several fleets at once. */
+    static int simulatorHealthPort(LabConfig config) {
+        if (io.datalakelab.lab.process.Ports.isListening(config.simulatorHealthPort())) {
+            System.err.println("lab simulate: port " + config.simulatorHealthPort() + " is taken (another simulator?); this one serves no /health");
+            return -1;
+        }
+        return config.simulatorHealthPort();
     }
 
     @Command(name = "speed-layer", mixinStandardHelpOptions = true,
@@ -374,6 +388,37 @@ public final class LabCommand implements Callable<Integer> {
                     + lab.config().flumeHdfsRoll().toSeconds() + " s)");
             System.out.println("  the lab's logs -> topic lab.logs");
             System.out.println("  logs: ./lab logs flume-collector-1, flume-collector-2, flume-lake, flume-logs");
+            return Commands.OK;
+        }
+    }
+
+    @Command(name = "dashboard", mixinStandardHelpOptions = true,
+            description = "Serve the lab's dashboard until Ctrl-C: brokers, topics, throughput, consumer lag and retention risk, HDFS, services, the last demo.",
+            footer = "%nConfig keys: dashboard.host (default 127.0.0.1), dashboard.port (8090), dashboard.refresh (5s); e.g. --set dashboard.port=8091.")
+    static final class Dashboard implements Callable<Integer> {
+        @Mixin
+        LabOptions options;
+
+        @Override
+        public Integer call() throws Exception {
+            Lab lab = options.lab();
+            LabConfig config = lab.config();
+            if (!lab.isUp()) {
+                System.err.println("lab dashboard: the lab is not running (`./lab up`); the page shows what is down until it is");
+            }
+            if (!config.dashboardHost().equals("127.0.0.1") && !config.dashboardHost().equals("localhost")) {
+                System.err.println("lab dashboard: serving on " + config.dashboardHost() + ": anyone who can reach this address sees the page (read-only, no passwords)");
+            }
+            java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+            try (io.datalakelab.lab.dashboard.DashboardServer server = new io.datalakelab.lab.dashboard.DashboardServer(lab,
+                    config.dashboardHost(), config.dashboardPort(), config.dashboardRefresh())) {
+                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "lab-dashboard-stop"));
+                server.awaitFirstLook(Duration.ofSeconds(60));
+                System.out.println("lab dashboard: " + server.url() + "  (JSON " + server.url() + "api/snapshot, Prometheus " + server.url()
+                        + "metrics; Ctrl-C stops it)");
+                System.out.flush();
+                stopped.await();
+            }
             return Commands.OK;
         }
     }

@@ -19,7 +19,8 @@ public record LabConfig(int brokers, List<Integer> kafkaClientPorts, List<Intege
                         Database database, int databasePort, int sinkHealthPort, String sinkHeap, Duration readyTimeout,
                         int cdcHealthPort, String cdcHeap, int rdbmsSinkHealthPort, int speedLayerHealthPort,
                         String speedLayerHeap, int mqttPort, int mqttBridgeHealthPort, List<Integer> flumeCollectorPorts,
-                        List<Integer> flumeMonitoringPorts, String flumeHeap, String flumeHdfsRoot, Duration flumeHdfsRoll) {
+                        List<Integer> flumeMonitoringPorts, String flumeHeap, String flumeHdfsRoot, Duration flumeHdfsRoll,
+                        String dashboardHost, int dashboardPort, Duration dashboardRefresh, int simulatorHealthPort) {
 
     /** Which MySQL-compatible server the lab runs. */
     public enum Database {
@@ -93,6 +94,18 @@ public record LabConfig(int brokers, List<Integer> kafkaClientPorts, List<Intege
             new ConfigRule<>("whole seconds, at least 1", d -> d.toMillis() >= 1000 && d.toMillis() % 1000 == 0),
             "The Flume lake agent closes (and so publishes) each HDFS file after this long, and a file idle for as long."));
 
+    static final ConfigKey<Integer> SIMULATOR_HEALTH_PORT = SPEC.define(ConfigKey.of("simulator.health.port", ConfigType.INT, 8086, port(),
+            "Port of the sensor simulator's /health and /metrics while `lab simulate` runs."));
+
+    static final ConfigKey<String> DASHBOARD_HOST = SPEC.define(ConfigKey.of("dashboard.host", ConfigType.STRING, "127.0.0.1",
+            new ConfigRule<>("an IPv4 address or host name of this machine", h -> h.matches("[A-Za-z0-9.-]+")),
+            "Address `lab dashboard` binds to. 127.0.0.1 shows the lab to this machine only; 0.0.0.0 to everyone who can reach it (the page is read-only and shows no passwords)."));
+    static final ConfigKey<Integer> DASHBOARD_PORT = SPEC.define(ConfigKey.of("dashboard.port", ConfigType.INT, 8090, port(),
+            "Port of `lab dashboard`: the page, its JSON (/api/snapshot) and the lab's own Prometheus metrics (/metrics)."));
+    static final ConfigKey<Duration> DASHBOARD_REFRESH = SPEC.define(ConfigKey.of("dashboard.refresh", ConfigType.DURATION, Duration.ofSeconds(5),
+            new ConfigRule<>("between 1s and 5m", d -> d.toMillis() >= 1000 && d.toMillis() <= 300_000),
+            "How often the dashboard looks at the lab (brokers, offsets, groups, HDFS, services) and the page refreshes; throughput is measured over this interval."));
+
     public static LabConfig from(ConfigValues v) {
         return new LabConfig(v.get(BROKERS), v.get(KAFKA_CLIENT_PORTS), v.get(KAFKA_CONTROLLER_PORTS), v.get(KAFKA_HEAP),
                 v.get(DATA_NODES), v.get(NAMENODE_RPC_PORT), v.get(NAMENODE_HTTP_PORT), v.get(DATANODE_PORTS), v.get(HDFS_HEAP),
@@ -100,7 +113,8 @@ public record LabConfig(int brokers, List<Integer> kafkaClientPorts, List<Intege
                 v.get(CDC_HEALTH_PORT), v.get(CDC_HEAP), v.get(RDBMS_SINK_HEALTH_PORT),
                 v.get(SPEED_LAYER_HEALTH_PORT), v.get(SPEED_LAYER_HEAP), v.get(MQTT_PORT), v.get(MQTT_BRIDGE_HEALTH_PORT),
                 v.get(FLUME_COLLECTOR_PORTS), v.get(FLUME_MONITORING_PORTS), v.get(FLUME_HEAP), v.get(FLUME_HDFS_ROOT),
-                v.get(FLUME_HDFS_ROLL));
+                v.get(FLUME_HDFS_ROLL), v.get(DASHBOARD_HOST), v.get(DASHBOARD_PORT), v.get(DASHBOARD_REFRESH),
+                v.get(SIMULATOR_HEALTH_PORT));
     }
 
     public String bootstrapServers() {

@@ -8,6 +8,8 @@ import io.datalakelab.lab.chaos.ChaosReport;
 import io.datalakelab.lab.chaos.ChaosRun;
 import io.datalakelab.lab.chaos.ChaosScenario;
 import io.datalakelab.lab.component.ComponentStatus;
+import io.datalakelab.lab.dashboard.DashboardBrowser;
+import io.datalakelab.lab.dashboard.DashboardServer;
 import io.datalakelab.lab.demo.DemoReport;
 import io.datalakelab.lab.demo.LabDemo;
 import io.datalakelab.lab.process.JavaCommand;
@@ -49,6 +51,12 @@ class LabIT {
     private static List<String> settings;
     private static Lab lab;
     private static Lab.UpReport upReport;
+    /** Where the dashboard test puts its screenshots; docs/images holds copies of them (a test never rewrites the tree). */
+    private static final Path IMAGES = Path.of("target/dashboard-screenshots").toAbsolutePath();
+    private static DashboardServer dashboard;
+    private static DashboardBrowser browser;
+    /** Pages of /metrics taken while their state lasted (a running simulator, a lagging sink), for the metrics table. */
+    private static final Map<String, String> scrapes = new java.util.concurrent.ConcurrentHashMap<>();
 
     @BeforeAll
     static void startLab() throws Exception {
@@ -67,13 +75,15 @@ class LabIT {
                 "sink.health.port=" + FreePorts.next(), "cdc.health.port=" + FreePorts.next(),
                 "rdbms.sink.health.port=" + FreePorts.next(), "speed.layer.health.port=" + FreePorts.next(),
                 "mqtt.port=" + FreePorts.next(), "mqtt.bridge.health.port=" + FreePorts.next(),
-                "flume.collector.ports=" + ports(2), "flume.monitoring.ports=" + ports(4), "flume.hdfs.roll=3s");
+                "flume.collector.ports=" + ports(2), "flume.monitoring.ports=" + ports(4), "flume.hdfs.roll=3s",
+                "simulator.health.port=" + FreePorts.next(), "dashboard.port=" + FreePorts.next(), "dashboard.refresh=2s");
         lab = new Lab(LabConfig.from(LabConfig.SPEC.load(null, Map.of(), settings)), stateDir);
         upReport = lab.up(System.err);
     }
 
     @AfterAll
     static void stopLab() throws Exception {
+        stopDashboard();
         if (lab != null) {
             lab.down(false, System.err);
         }
@@ -99,6 +109,8 @@ class LabIT {
         assertThat(readings).containsEntry("partitions", 6).containsEntry("replication", 3)
                 .containsEntry("retentionMs", Duration.ofHours(168).toMillis());
         assertThat(upReport.residentBytes()).isPositive();
+        // None of the services runs yet: `lab status` still says the lab is fine.
+        assertThat(labCommand("status").exitCode()).isZero();
         System.err.printf("lab up took %.1f s, %d MiB resident%n", upReport.took().toMillis() / 1000.0, upReport.residentBytes() >> 20);
     }
 
@@ -128,6 +140,70 @@ class LabIT {
 
     @Test
     @Order(3)
+    void theDashboardShowsThreeBrokersAndASinkLagThatGrowsWhileTheSinkIsStoppedAndShrinksWhenItRunsAgain() throws Exception {
+        dashboard = new DashboardServer(lab, "127.0.0.1", lab.config().dashboardPort(), lab.config().dashboardRefresh());
+        assertThat(dashboard.awaitFirstLook(Duration.ofSeconds(60))).isTrue();
+        browser = new DashboardBrowser();
+        browser.open(dashboard.url());
+        browser.await("3 healthy brokers on the page", Duration.ofSeconds(60), () -> browser.all("#brokers tbody tr[data-broker]").size() == 3
+                && browser.all("#brokers tbody tr[data-healthy='true']").size() == 3);
+        assertThat(browser.all("#brokers tbody tr").stream().filter(row -> row.getText().contains("active controller"))).hasSize(1);
+        assertThat(browser.attribute("[data-demo-lost]", "data-demo-lost")).as("the demo's proof").isEqualTo("0");
+        assertThat(browser.attribute("[data-demo-duplicated]", "data-demo-duplicated")).isEqualTo("0");
+        String sinkGroup = "#groups [data-group='lab-hdfs-sink']";
+        browser.await("the sink to have landed everything", Duration.ofSeconds(60), () -> lagOnPage(sinkGroup) == 0);
+
+        lab.sink().process().stop(Duration.ofSeconds(30));
+        // 6,000 readings while the sink is down, sent by the simulator's own command, which serves /health and /metrics meanwhile.
+        int simulatorPort = lab.config().simulatorHealthPort();
+        io.datalakelab.iot.fleet.SimulatorConfig fleet = io.datalakelab.iot.fleet.SimulatorConfig.from(io.datalakelab.iot.fleet.SimulatorConfig.SPEC.load(
+                null, Map.of(), List.of("bootstrap.servers=" + lab.config().bootstrapServers(), "sites=dashboard-it", "devices=20",
+                        "records=6000", "rate=1500", "progress.interval=0s", "health.port=" + simulatorPort)));
+        java.util.concurrent.CompletableFuture<Integer> sending = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return io.datalakelab.iot.fleet.SimulatorCommand.run(fleet);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        io.datalakelab.testkit.Await.until("the simulator's /metrics while it sends", Duration.ofSeconds(30), () -> {
+            String page = get(simulatorPort, "/metrics");
+            scrapes.put("sensor-simulator", page);
+            return page.contains("simulator_readings_acknowledged_total") && !page.contains("simulator_readings_acknowledged_total 0.0");
+        });
+        assertThat(get(simulatorPort, "/health")).contains("\"status\":\"UP\"");
+        assertThat(sending.get(2, TimeUnit.MINUTES)).isZero();
+
+        browser.await("a lag of 6,000 readings on the page", Duration.ofSeconds(60), () -> lagOnPage(sinkGroup) >= 6_000);
+        // The age of the oldest unconsumed reading, against 168 h of retention: well in the green.
+        browser.await("the age of the oldest unconsumed readings", Duration.ofSeconds(30), () -> browser.all(sinkGroup + " tbody tr").stream()
+                .anyMatch(row -> row.getText().contains(" old")));
+        assertThat(browser.attribute(sinkGroup, "data-risk")).isEqualTo("GREEN");
+        scrapes.put("lab dashboard (lagging)", get(dashboard.port(), "/metrics"));
+        assertThat(scrapes.get("lab dashboard (lagging)")).contains("lab_kafka_consumer_lag{group=\"lab-hdfs-sink\",partition=\"0\",topic=\"iot.sensor-readings\"}");
+        browser.screenshot(IMAGES.resolve("dashboard-sink-stopped.png"), null);
+        long peak = lagOnPage(sinkGroup);
+
+        lab.sink().start();
+        lab.sink().awaitReady(java.time.Instant.now().plusSeconds(120));
+        browser.await("the lag to shrink back to 0", Duration.ofSeconds(120), () -> lagOnPage(sinkGroup) == 0);
+        assertThat(peak).isGreaterThanOrEqualTo(6_000);
+        assertThat(browser.consoleErrors()).isEmpty();
+    }
+
+    private static long lagOnPage(String groupCss) {
+        String lag = browser.attribute(groupCss, "data-lag");
+        return lag == null ? -1 : Long.parseLong(lag);
+    }
+
+    private static String get(int port, String path) throws IOException, InterruptedException {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    @Test
+    @Order(4)
     void theSpeedLayerProcessRaisesAnAlertForEveryDemoReadingOver80Kg() throws Exception {
         lab.speedLayer().start();
         lab.speedLayer().awaitReady(java.time.Instant.now().plusSeconds(120));
@@ -168,7 +244,7 @@ class LabIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theLabsMqttIngressBridgesEveryReadingOfAFleetIntoKafkaOnce() throws Exception {
         lab.mqtt().start();
         lab.mqtt().awaitReady(java.time.Instant.now().plusSeconds(120));
@@ -184,7 +260,7 @@ class LabIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void theLabsFlumeCollectorsBringAFleetIntoKafkaAndTheLakeAgentLandsItInHdfs() throws Exception {
         lab.flume().start();
         lab.flume().awaitReady(java.time.Instant.now().plusSeconds(120));
@@ -259,7 +335,107 @@ class LabIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
+    void theDashboardShowsEveryStartedServiceUpWhatLandedInHdfsAndTheLastDemoAndStatusJsonSaysTheSame() throws Exception {
+        browser.open(dashboard.url());
+        for (String service : List.of("hdfs-sink", "ingestion-rdbms", "hdfs-sink-rdbms", "speed-layer", "mqtt-bridge",
+                "flume-collector-1", "flume-collector-2", "flume-lake", "flume-logs")) {
+            browser.await(service + " up on the page", Duration.ofSeconds(60),
+                    () -> "UP".equals(browser.attribute("#services tr[data-service='" + service + "']", "data-state")));
+        }
+        browser.await("the readings' files in HDFS", Duration.ofSeconds(30), () -> {
+            String files = browser.attribute("[data-hdfs-topic='iot.sensor-readings']", "data-files");
+            return files != null && Long.parseLong(files) > 0;
+        });
+        browser.await("the readings' throughput measured", Duration.ofSeconds(30),
+                () -> browser.attribute("#topics tr[data-topic='iot.sensor-readings'] [data-records-per-second]", "data-records-per-second") != null);
+        assertThat(browser.attribute("[data-demo-passed]", "data-demo-passed")).isEqualTo("true");
+        assertThat(browser.text("body")).doesNotContainIgnoringCase("password");
+        browser.screenshot(IMAGES.resolve("dashboard.png"), "details[data-key='hdfs iot.sensor-readings']");
+        assertThat(browser.consoleErrors()).isEmpty();
+
+        // `lab status --json`: the dashboard's model, for scripts.
+        CommandResult status = labCommand("status", "--json");
+        assertThat(status.exitCode()).as(status.output()).isZero();
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.output());
+        assertThat(json.path("healthy").asBoolean()).isTrue();
+        assertThat(json.path("kafka").path("brokers")).hasSize(3).allSatisfy(b -> assertThat(b.path("healthy").asBoolean()).isTrue());
+        assertThat(json.path("kafka").path("topics").findValuesAsText("name")).contains(Topics.SENSOR_READINGS);
+        assertThat(json.path("consumerGroups").findValuesAsText("group")).contains("lab-hdfs-sink");
+        assertThat(json.path("services").findValuesAsText("name")).contains("hdfs-sink", "speed-layer", "flume-lake");
+        assertThat(json.path("demo").path("passed").asBoolean()).isTrue();
+        assertThat(json.path("components").findValuesAsText("name")).contains("kafka", "hdfs", "database");
+    }
+
+    @Test
+    @Order(7)
+    void everyMetricTheServicesExposeIsInTheMetricsTableAndEveryRowIsExposedByItsService() throws Exception {
+        MetricsTable table = MetricsTable.read();
+        Map<String, Integer> ports = Map.of("hdfs-sink", lab.config().sinkHealthPort(), "hdfs-sink-rdbms", lab.config().rdbmsSinkHealthPort(),
+                "ingestion-rdbms", lab.config().cdcHealthPort(), "speed-layer", lab.config().speedLayerHealthPort(),
+                "mqtt-bridge", lab.config().mqttBridgeHealthPort(), "lab dashboard", dashboard.port());
+        // The sink measures retention risk every 30 s: wait for its first measurement rather than miss the gauge.
+        io.datalakelab.testkit.Await.until("the sink's first retention check", Duration.ofSeconds(60),
+                () -> get(lab.config().sinkHealthPort(), "/metrics").contains("sink_retention_risk_ratio{"));
+        Map<String, java.util.Set<String>> exposed = new java.util.TreeMap<>();
+        for (Map.Entry<String, Integer> service : ports.entrySet()) {
+            exposed.computeIfAbsent(service.getKey(), k -> new java.util.TreeSet<>())
+                    .addAll(io.datalakelab.lab.observe.PrometheusScrape.parse(get(service.getValue(), "/metrics")).names());
+        }
+        exposed.get("lab dashboard").addAll(io.datalakelab.lab.observe.PrometheusScrape.parse(scrapes.get("lab dashboard (lagging)")).names());
+        exposed.put("sensor-simulator", io.datalakelab.lab.observe.PrometheusScrape.parse(scrapes.get("sensor-simulator")).names());
+        stopDashboard(); // the tests that follow do not need it looking at the lab every 2 s
+
+        for (Map.Entry<String, java.util.Set<String>> service : exposed.entrySet()) {
+            for (String name : service.getValue()) {
+                if (MetricsTable.isOwn(name)) {
+                    String family = table.familyOf(name);
+                    assertThat(table.of(service.getKey()).stream().map(MetricsTable.Row::name))
+                            .as("%s exposes %s: docs/metrics.md must list it for %s", service.getKey(), name, service.getKey()).contains(family);
+                }
+            }
+            for (MetricsTable.Row row : table.of(service.getKey())) {
+                if (row.name().equals("lab_hdfs_lost_records")) {
+                    continue; // only once records expire before they land, which this lab never lets happen (LakeMetricsTest renders it)
+                }
+                assertThat(service.getValue().stream().map(table::familyOf))
+                        .as("docs/metrics.md lists %s for %s, whose /metrics does not have it", row.name(), service.getKey()).contains(row.name());
+            }
+        }
+    }
+
+    private static void stopDashboard() {
+        if (browser != null) {
+            browser.close();
+            browser = null;
+        }
+        if (dashboard != null) {
+            dashboard.close();
+            dashboard = null;
+        }
+    }
+
+    /** Runs {@code lab <args>} in this JVM against the test's lab, as the lab script would, and captures stdout. */
+    private static CommandResult labCommand(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--state-dir", stateDir.toString()));
+        settings.forEach(s -> all.addAll(List.of("--set", s)));
+        PrintStream original = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            int exit = io.datalakelab.core.cli.Commands.commandLine(new LabCommand()).execute(all.toArray(String[]::new));
+            return new CommandResult(exit, captured.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    private record CommandResult(int exitCode, String output) {
+    }
+
+    @Test
+    @Order(8)
     void theCoursesKafkaPythonScriptsRunAgainstTheLab() throws Exception {
         assertThat(Path.of("/usr/bin/python3")).as("python3 from Debian (see README: apt-get install python3-kafka)").exists();
         Path scripts = REPOSITORY.resolve("docs/examples/python");
@@ -277,7 +453,7 @@ class LabIT {
     }
 
     @Test
-    @Order(6)
+    @Order(9)
     void kafkasConsoleToolsAcceptTheCoursesCommandLines() throws Exception {
         String topic = "teste";
         ProcessResult created = tool("kafka-topics.sh", "--create", "--zookeeper", "localhost:2181", "--bootstrap-server", bootstrap(),
@@ -306,7 +482,7 @@ class LabIT {
      * moving again.
      */
     @Test
-    @Order(6)
+    @Order(10)
     void theFlowsSurviveABrokerADataNodeTheNameNodeAndTheDatabaseGoingDown() throws Exception {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(progress, true, StandardCharsets.UTF_8);
@@ -337,7 +513,7 @@ class LabIT {
     }
 
     @Test
-    @Order(7)
+    @Order(11)
     void upAfterABrokerCrashStartsItAgainOnItsData() throws Exception {
         ManagedProcess broker2 = lab.kafka().processes().get(1);
         long oldPid = broker2.running().orElseThrow().pid();
@@ -352,7 +528,7 @@ class LabIT {
     }
 
     @Test
-    @Order(8)
+    @Order(12)
     void startingWithAnotherBrokerCountOnTheSameDataFailsNamingTheWayOut() {
         List<String> oneBroker = new ArrayList<>(settings);
         oneBroker.add("kafka.brokers=1");
@@ -361,7 +537,7 @@ class LabIT {
     }
 
     @Test
-    @Order(9)
+    @Order(13)
     void downStopsEveryProcessAndFreesItsPorts() throws Exception {
         List<ProcessHandle> processes = new ArrayList<>();
         for (var component : List.of(lab.kafka(), lab.hdfs(), lab.sink())) {

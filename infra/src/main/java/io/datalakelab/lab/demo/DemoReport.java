@@ -44,6 +44,23 @@ public record DemoReport(String site, SimulationReport fleet, AuditReport audit,
         return out;
     }
 
+    /**
+     * Writes this report as the lab's latest proof ({@code .lab/demo/last-report.json}): the dashboard and scripts read it
+     * after the demo's own output is gone. Written whole under a temporary name and renamed, so a reader never sees half.
+     */
+    public void save(java.nio.file.Path file, long finishedAtMs) throws java.io.IOException {
+        java.util.Map<String, Object> saved = new java.util.LinkedHashMap<>();
+        saved.put("finishedAtMs", finishedAtMs);
+        saved.put("passed", passed());
+        saved.put("problems", problems());
+        saved.put("text", toText());
+        saved.put("report", this);
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+        new com.fasterxml.jackson.databind.ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(temporary.toFile(), saved);
+        java.nio.file.Files.move(temporary, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
     public String toText() {
         StringBuilder out = new StringBuilder();
         out.append("Data Lake Lab demo: sensor fleet -> Kafka -> hdfs-sink -> HDFS\n");

@@ -98,8 +98,10 @@ public final class LabDemo {
                 progress.printf("  MySQL -> Kafka -> HDFS: %,d orders of %,d customers, with updates and deletes%n", orders, Math.max(1, orders / 10));
                 changes = new ChangeCaptureDemo(lab, progress).run(Math.max(1, orders / 10), orders, deadline, FaultPlan.none(), 0);
             }
-            return new DemoReport(site, fleet, audit, faults.injected(), Math.max(0, audit.lastFileModifiedMs() - fleet.firstSendEpochMs()),
+            DemoReport report = new DemoReport(site, fleet, audit, faults.injected(), Math.max(0, audit.lastFileModifiedMs() - fleet.firstSendEpochMs()),
                     verifiedAt - fleet.firstSendEpochMs(), changes);
+            report.save(lab.state().demoReportFile(), System.currentTimeMillis());
+            return report;
         }
     }
 

@@ -23,6 +23,11 @@ public record LabState(Path root) {
         return root.resolve(component);
     }
 
+    /** The last {@code lab demo} report, as JSON: what the dashboard shows as the latest proof. */
+    public Path demoReportFile() {
+        return root.resolve("demo").resolve("last-report.json");
+    }
+
     private Path topologyFile() {
         return root.resolve("topology.properties");
     }

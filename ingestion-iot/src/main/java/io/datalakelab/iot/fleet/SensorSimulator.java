@@ -52,6 +52,25 @@ public final class SensorSimulator {
         return readingsAcked.sum();
     }
 
+    /** Readings handed to the output so far (malformed records not counted). */
+    public long readingsSent() {
+        return readingsSent.sum();
+    }
+
+    /** Records the output refused or never acknowledged so far. */
+    public long failures() {
+        return failed.sum();
+    }
+
+    /** When the output last acknowledged a record (epoch ms), 0 before the first. */
+    public long lastAcknowledgedEpochMs() {
+        return lastAck.get();
+    }
+
+    public String destination() {
+        return output.destination();
+    }
+
     public Fleet fleet() {
         return fleet;
     }

@@ -55,6 +55,7 @@ public final class SimulatorCommand implements Callable<Integer> {
                     case FLUME -> "Flume agents " + String.join(",", config.flume().agents());
                     case KAFKA -> config.bootstrapServers();
                 });
+        io.datalakelab.core.health.HealthServer health = config.healthPort() < 0 ? null : healthServer(config, simulator);
         CountDownLatch finished = new CountDownLatch(1);
         Thread onCtrlC = new Thread(() -> {
             simulator.stop();
@@ -69,11 +70,45 @@ public final class SimulatorCommand implements Callable<Integer> {
         try {
             report = simulator.run();
         } finally {
+            if (health != null) {
+                health.close();
+            }
             finished.countDown();
         }
         System.err.print(report.toText());
         System.out.println(new ObjectMapper().writeValueAsString(report));
         System.out.flush();
         return report.failed() > 0 ? Commands.JOB_FAILED : Commands.OK;
+    }
+
+    /** How long records may wait for an acknowledgement before /health reports the output down. */
+    static final long SILENT_OUTPUT_MS = 30_000;
+
+    /**
+     * /health and /metrics while the fleet runs: counters of what was sent, acknowledged and refused, and a check that
+     * is DOWN while records wait for an acknowledgement that has not come for 30 s (Kafka, the MQTT broker or the Flume
+     * agents out of reach).
+     */
+    private static io.datalakelab.core.health.HealthServer healthServer(SimulatorConfig config, SensorSimulator simulator) throws java.io.IOException {
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry = io.datalakelab.core.health.HealthServer.newRegistry();
+        io.micrometer.core.instrument.FunctionCounter.builder("simulator.readings.sent", simulator, SensorSimulator::readingsSent)
+                .description("Readings handed to the output").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("simulator.readings.acknowledged", simulator, SensorSimulator::readingsAcknowledged)
+                .description("Readings the output acknowledged (Kafka acks=all, MQTT PUBACK, a Flume batch committed)").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("simulator.readings.failed", simulator, SensorSimulator::failures)
+                .description("Records the output refused or never acknowledged").register(registry);
+        long started = System.currentTimeMillis();
+        io.datalakelab.core.health.HealthServer server = new io.datalakelab.core.health.HealthServer(config.healthHost(), config.healthPort(), registry);
+        server.register("output", () -> {
+            long waiting = simulator.readingsSent() - simulator.readingsAcknowledged() - simulator.failures();
+            long lastAck = simulator.lastAcknowledgedEpochMs();
+            long silentMs = System.currentTimeMillis() - (lastAck > 0 ? lastAck : started);
+            String counts = simulator.readingsAcknowledged() + " acknowledged by " + simulator.destination() + ", " + simulator.failures() + " failed";
+            return waiting > 0 && silentMs > SILENT_OUTPUT_MS
+                    ? io.datalakelab.core.health.HealthCheck.Status.down(waiting + " readings waiting, nothing acknowledged for " + silentMs / 1000 + " s; " + counts)
+                    : io.datalakelab.core.health.HealthCheck.Status.up(counts);
+        });
+        System.err.println("sensor-simulator: health and metrics on http://" + config.healthHost() + ":" + server.port() + "/health and /metrics");
+        return server;
     }
 }

@@ -27,7 +27,8 @@ public record SimulatorConfig(String bootstrapServers, TopicSpec topic, FleetSpe
                               Duration duration, SendRate rate, double burstFactor, Duration burstEvery,
                               Duration burstLength, int producers, ReadingEncoding encoding, Clock clock,
                               Instant clockStart, Duration progressInterval, Map<String, String> producerOverrides,
-                              Output output, String mqttBroker, String mqttTopicPrefix, int mqttQos, FlumeTarget flume) {
+                              Output output, String mqttBroker, String mqttTopicPrefix, int mqttQos, FlumeTarget flume,
+                              String healthHost, int healthPort) {
 
     /** Which time a reading carries: when it is sent, or the fleet's own schedule from {@code clock.start}. */
     public enum Clock { WALL, SIMULATED }
@@ -108,6 +109,11 @@ public record SimulatorConfig(String bootstrapServers, TopicSpec topic, FleetSpe
     static final ConfigKey<Duration> PROGRESS = SPEC.define(ConfigKey.of("progress.interval", ConfigType.DURATION,
             Duration.ofSeconds(5), new ConfigRule<>("zero or positive", d -> !d.isNegative()), "How often progress goes to stderr; 0 = never."));
 
+    static final ConfigKey<String> HEALTH_HOST = SPEC.define(ConfigKey.of("health.host", ConfigType.STRING,
+            "127.0.0.1", ConfigRule.nonBlank(), "Address of the /health and /metrics endpoint while the fleet runs."));
+    static final ConfigKey<Integer> HEALTH_PORT = SPEC.define(ConfigKey.of("health.port", ConfigType.INT,
+            -1, between(-1, 65535), "Port of the /health and /metrics endpoint while the fleet runs; 0 picks a free one, -1 (the default) serves none."));
+
     public static SimulatorConfig from(ConfigValues values) {
         TopicSpec topic = new TopicSpec(values.get(TOPIC), values.get(TOPIC_PARTITIONS), values.get(TOPIC_REPLICATION).shortValue(),
                 Math.min(values.get(TOPIC_MIN_ISR), values.get(TOPIC_REPLICATION)), values.get(TOPIC_RETENTION));
@@ -126,14 +132,14 @@ public record SimulatorConfig(String bootstrapServers, TopicSpec topic, FleetSpe
                 values.get(PRODUCERS), values.get(ENCODING), values.get(CLOCK), clockStart, values.get(PROGRESS),
                 values.withPrefix("kafka."), values.get(OUTPUT), values.get(MQTT_BROKER), values.get(MQTT_TOPIC_PREFIX),
                 values.get(MQTT_QOS), new FlumeTarget(values.get(FLUME_AGENTS), values.get(FLUME_SELECTION), values.get(FLUME_BATCH_SIZE),
-                values.get(FLUME_LINGER), values.get(FLUME_REQUEST_TIMEOUT)));
+                values.get(FLUME_LINGER), values.get(FLUME_REQUEST_TIMEOUT)), values.get(HEALTH_HOST), values.get(HEALTH_PORT));
     }
 
     /** The same run with other faults (tests give devices the faults they exercise). */
     public SimulatorConfig withFaults(FaultSpec faults) {
         return new SimulatorConfig(bootstrapServers, topic, fleet.withFaults(faults), devices, records, duration, rate, burstFactor,
                 burstEvery, burstLength, producers, encoding, clock, clockStart, progressInterval, producerOverrides, output,
-                mqttBroker, mqttTopicPrefix, mqttQos, flume);
+                mqttBroker, mqttTopicPrefix, mqttQos, flume, healthHost, healthPort);
     }
 
     private static FleetSpec fleet(ConfigValues values) {

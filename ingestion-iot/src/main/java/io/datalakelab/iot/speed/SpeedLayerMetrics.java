@@ -16,8 +16,8 @@ final class SpeedLayerMetrics {
 
     SpeedLayerMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.readings = Counter.builder("speed_readings_total").description("Readings decoded by the speed layer").register(registry);
-        this.deadLetters = Counter.builder("speed_dead_letters_total").description("Values that were not readings, sent to the DLQ").register(registry);
+        this.readings = Counter.builder("speed_layer_readings_total").description("Readings decoded by the speed layer").register(registry);
+        this.deadLetters = Counter.builder("speed_layer_dead_letters_total").description("Values that were not readings, sent to the DLQ").register(registry);
     }
 
     static SpeedLayerMetrics unregistered() {
@@ -33,6 +33,6 @@ final class SpeedLayerMetrics {
     }
 
     void alertRaised(String rule) {
-        Counter.builder("speed_alerts_total").description("Alerts raised, per rule").tag("rule", rule).register(registry).increment();
+        Counter.builder("speed_layer_alerts_total").description("Alerts raised, per rule").tag("rule", rule).register(registry).increment();
     }
 }
