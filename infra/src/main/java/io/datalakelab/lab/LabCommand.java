@@ -3,10 +3,14 @@ package io.datalakelab.lab;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.datalakelab.core.cli.Commands;
 import io.datalakelab.core.config.ConfigValues;
+import io.datalakelab.core.topic.Topics;
 import io.datalakelab.lab.chaos.ChaosReport;
 import io.datalakelab.lab.chaos.ChaosRun;
 import io.datalakelab.lab.chaos.ChaosScenario;
 import io.datalakelab.lab.chaos.FaultPlan;
+import io.datalakelab.lab.check.CheckReport;
+import io.datalakelab.lab.check.CourseLab;
+import io.datalakelab.lab.check.CourseLabChecks;
 import io.datalakelab.lab.component.ComponentStatus;
 import io.datalakelab.lab.demo.DemoReport;
 import io.datalakelab.lab.demo.LabDemo;
@@ -18,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +35,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Demo.class, LabCommand.Chaos.class,
                 LabCommand.Logs.class, LabCommand.ConfigKeys.class, LabCommand.Lake.class, LabCommand.Cdc.class,
                 LabCommand.Simulate.class, LabCommand.SpeedLayer.class, LabCommand.Mqtt.class, LabCommand.Flume.class,
-                LabCommand.Dashboard.class})
+                LabCommand.Dashboard.class, LabCommand.Sink.class, LabCommand.Check.class})
 public final class LabCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -337,6 +342,87 @@ public final class LabCommand implements Callable<Integer> {
             return -1;
         }
         return config.simulatorHealthPort();
+    }
+
+    @Command(name = "sink", mixinStandardHelpOptions = true,
+            description = "Start the sink that lands iot.sensor-readings in HDFS (/datalake/raw) and wait until it is healthy; --stop stops it.")
+    static final class Sink implements Callable<Integer> {
+        @Mixin
+        LabOptions options;
+
+        @Option(names = "--stop", description = "Stop the sink (SIGTERM: it commits what it holds first); readings wait in Kafka until it starts again.")
+        boolean stop;
+
+        @Override
+        public Integer call() throws Exception {
+            if (stop) {
+                Lab lab = options.lab();
+                if (lab.sink().process().running().isEmpty()) {
+                    System.out.println("hdfs-sink was not running");
+                    return Commands.OK;
+                }
+                lab.sink().process().stop(Duration.ofSeconds(30));
+                System.out.println("hdfs-sink stopped; its consumer group lab-hdfs-sink keeps its offsets");
+                return Commands.OK;
+            }
+            Lab lab = startService(options, "sink", Lab::sink);
+            System.out.println("hdfs-sink: " + lab.sink().endpoint());
+            System.out.println("  " + Topics.SENSOR_READINGS + " -> " + lab.config().hdfsUri() + "/datalake/raw/" + Topics.SENSOR_READINGS);
+            System.out.println("  config " + lab.sink().configFile() + ", log: ./lab logs hdfs-sink");
+            return Commands.OK;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Check a lab of the course chapter (docs/course/) on the live lab: PASS or FAIL, with what was seen. Exit 0 on PASS, 1 on FAIL.",
+            footer = "%nLab 11 (deploy) checks a deployed cluster instead: lab check deploy --bootstrap HOST:9092 --namenode hdfs://HOST:8020")
+    static final class Check implements Callable<Integer> {
+        @Mixin
+        LabOptions options;
+
+        @Parameters(paramLabel = "LAB", arity = "0..1", description = "The lab's name or number, e.g. first-topic or 1.")
+        String which;
+
+        @Option(names = "--list", description = "List the labs and what each check looks for.")
+        boolean list;
+
+        @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "deploy only: a broker of the deployed cluster.")
+        String bootstrap;
+
+        @Option(names = "--namenode", paramLabel = "URI", description = "deploy only: the deployed NameNode, e.g. hdfs://HOST:8020.")
+        String namenode;
+
+        @Override
+        public Integer call() throws Exception {
+            if (list || which == null) {
+                for (CourseLab lab : CourseLab.values()) {
+                    System.out.printf("%2d  %-15s %s%n", lab.number(), lab.id(), lab.expects());
+                }
+                return list ? Commands.OK : Commands.BAD_USAGE;
+            }
+            Optional<CourseLab> found = CourseLab.find(which);
+            if (found.isEmpty()) {
+                System.err.println("lab check: no lab named " + which + "; `./lab check --list` lists them");
+                return Commands.BAD_USAGE;
+            }
+            CheckReport report;
+            if (found.get() == CourseLab.DEPLOY && (bootstrap != null || namenode != null)) {
+                if (bootstrap == null || namenode == null) {
+                    System.err.println("lab check deploy: give both --bootstrap HOST:9092 and --namenode hdfs://HOST:8020 (or neither, for the laptop lab)");
+                    return Commands.BAD_USAGE;
+                }
+                report = CourseLabChecks.deploy(bootstrap, namenode);
+            } else {
+                Lab lab = options.lab();
+                if (!lab.isUp()) {
+                    System.out.printf("lab %d, %s: FAIL%n  FAIL  the lab is not running: start it with `./lab up`%n", found.get().number(), found.get().id());
+                    return Commands.JOB_FAILED;
+                }
+                report = new CourseLabChecks(lab).check(found.get());
+            }
+            System.out.print(report.toText());
+            return report.passed() ? Commands.OK : Commands.JOB_FAILED;
+        }
     }
 
     @Command(name = "speed-layer", mixinStandardHelpOptions = true,

@@ -476,13 +476,72 @@ class LabIT {
     }
 
     /**
+     * `lab check` for the course's labs (docs/course/): the labs whose solutions the tests above already ran pass
+     * (console tools, kafka-python with 4 producers, speed layer, demo, Flume); the others fail first, saying what
+     * is missing, then pass once their solution has run here (a replicated topic, FirstProducer, a consumer group
+     * reading to the end, a deployed cluster: this lab's own brokers and NameNode).
+     */
+    @Test
+    @Order(10)
+    void eachCourseLabsCheckPassesOnceItsSolutionHasRunAndSaysWhatIsMissingBefore() throws Exception {
+        for (String done : List.of("first-topic", "many-producers", "filters", "iot-to-hdfs", "mysql-to-hdfs", "flume")) {
+            CommandResult check = labCommand("check", done);
+            assertThat(check.exitCode()).as(check.output()).isZero();
+            assertThat(check.output()).as(check.output()).contains(": PASS").doesNotContain("FAIL");
+        }
+
+        CommandResult replication = labCommand("check", "2");
+        assertThat(replication.exitCode()).as(replication.output()).isEqualTo(1);
+        assertThat(replication.output()).contains("lab 2, replication: FAIL", "ok    3 brokers alive", "FAIL  topic replicado does not exist");
+        assertThat(tool("kafka-topics.sh", "--create", "--bootstrap-server", bootstrap(), "--topic", "replicado", "--partitions", "3",
+                "--replication-factor", "3").exitCode()).isZero();
+        ProcessBuilder producer = new ProcessBuilder(REPOSITORY.resolve("bin/kafka-console-producer.sh").toString(),
+                "--bootstrap-server", bootstrap(), "--topic", "replicado").redirectErrorStream(true);
+        producer.environment().put("LAB_CP", JavaCommand.classpath());
+        Process p = producer.start();
+        p.getOutputStream().write("uma mensagem replicada\n".getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        CommandResult replicated = labCommand("check", "replication");
+        assertThat(replicated.output()).as(replicated.output()).contains("lab 2, replication: PASS",
+                "topic replicado has 3 partition(s), replication factor 3", "replicado holds 1 record(s)",
+                "every partition of replicado has all its replicas in sync");
+
+        // The consumer of lab 4 with a group, after lab 5's producers (run above) and before FirstProducer adds text.
+        CommandResult noGroup = labCommand("check", "python-clients");
+        assertThat(noGroup.output()).as(noGroup.output()).contains("ok    topic holds 40 tuples", "FAIL  no consumer group has read topic");
+        ProcessResult consumer = run(Map.of("KAFKA_BOOTSTRAP", bootstrap(), "PYTHONDONTWRITEBYTECODE", "1"), "/usr/bin/python3",
+                REPOSITORY.resolve("docs/examples/python/consumer.py").toString(), "--group", "aula", "--from-beginning", "--timeout", "10");
+        assertThat(consumer.output()).contains("consumed 40 messages, printed 40");
+        CommandResult grouped = labCommand("check", "python-clients");
+        assertThat(grouped.output()).as(grouped.output()).contains("lab 4, python-clients: PASS", "consumer group aula read topic to its end");
+
+        CommandResult beforeJava = labCommand("check", "java-producer");
+        assertThat(beforeJava.output()).as(beforeJava.output()).contains("FAIL  topic holds 0 of FirstProducer's 1000 messages");
+        ProcessResult firstProducer = run(Map.of("KAFKA_BOOTSTRAP", bootstrap()), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", testClasspath(), io.datalakelab.examples.FirstProducer.class.getName());
+        assertThat(firstProducer.exitCode()).as(firstProducer.output()).isZero();
+        CommandResult java = labCommand("check", "3");
+        assertThat(java.output()).as(java.output()).contains("lab 3, java-producer: PASS");
+
+        CommandResult retention = labCommand("check", "retention");
+        assertThat(retention.exitCode()).isEqualTo(1);
+        assertThat(retention.output()).contains("FAIL  no lost-range report (_LOST) under /datalake/raw");
+
+        CommandResult deploy = labCommand("check", "deploy", "--bootstrap", bootstrap(), "--namenode", lab.config().hdfsUri());
+        assertThat(deploy.output()).as(deploy.output()).contains("lab 11, deploy: PASS", "3 brokers in the cluster metadata", "2 live DataNodes");
+        CommandResult unknown = labCommand("check", "12");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+    }
+
+    /**
      * The short chaos runs of `lab chaos` that the other tests do not cover already (the demo kills the sink, the
      * change-capture module's tests kill the capture): a broker, a DataNode and the NameNode stopped under the sensor
      * flow, the database restarted under change capture. Each must end with nothing lost or duplicated and the flow
      * moving again.
      */
     @Test
-    @Order(10)
+    @Order(11)
     void theFlowsSurviveABrokerADataNodeTheNameNodeAndTheDatabaseGoingDown() throws Exception {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(progress, true, StandardCharsets.UTF_8);
@@ -513,7 +572,7 @@ class LabIT {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void upAfterABrokerCrashStartsItAgainOnItsData() throws Exception {
         ManagedProcess broker2 = lab.kafka().processes().get(1);
         long oldPid = broker2.running().orElseThrow().pid();
@@ -528,7 +587,7 @@ class LabIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void startingWithAnotherBrokerCountOnTheSameDataFailsNamingTheWayOut() {
         List<String> oneBroker = new ArrayList<>(settings);
         oneBroker.add("kafka.brokers=1");
@@ -537,7 +596,7 @@ class LabIT {
     }
 
     @Test
-    @Order(13)
+    @Order(14)
     void downStopsEveryProcessAndFreesItsPorts() throws Exception {
         List<ProcessHandle> processes = new ArrayList<>();
         for (var component : List.of(lab.kafka(), lab.hdfs(), lab.sink())) {

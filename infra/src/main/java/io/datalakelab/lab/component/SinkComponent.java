@@ -26,18 +26,18 @@ public final class SinkComponent implements LabComponent {
      * What one sink of the lab lands: its topics (a list, or a regular expression so new topics are picked up),
      * the value field with the event time, and its health port.
      */
-    public record Flow(String name, String topicSetting, String eventTimeField, int healthPort, String description) {
+    public record Flow(String name, String topicSetting, String eventTimeField, int healthPort, String description, String startedBy) {
 
-        /** The fleet's readings: {@code hdfs-sink}, started by {@code lab demo}. */
+        /** The fleet's readings: {@code hdfs-sink}, started by {@code lab sink} and {@code lab demo}. */
         public static Flow sensorReadings(LabConfig config) {
             return new Flow("hdfs-sink", "topics=" + Topics.SENSOR_READINGS, "eventTime", config.sinkHealthPort(),
-                    "landing " + Topics.SENSOR_READINGS);
+                    "landing " + Topics.SENSOR_READINGS, "`lab sink` or `lab demo`");
         }
 
         /** Every change-event topic of the lab's database: {@code hdfs-sink-rdbms}, started by {@code lab cdc}. */
         public static Flow changeEvents(LabConfig config) {
             return new Flow("hdfs-sink-rdbms", "topics.regex=" + CdcComponent.TOPICS_REGEX.replace("\\", "\\\\"), "ts_ms",
-                    config.rdbmsSinkHealthPort(), "landing rdbms.lab.<db>.<table>");
+                    config.rdbmsSinkHealthPort(), "landing rdbms.lab.<db>.<table>", "`lab demo` or `lab cdc`");
         }
     }
 
@@ -119,6 +119,6 @@ public final class SinkComponent implements LabComponent {
         Long pid = sink.running().map(ProcessHandle::pid).orElse(null);
         boolean alive = pid != null && Ports.isListening(flow.healthPort());
         return new ComponentStatus(name(), List.of(new ComponentStatus.ProcessStatus(sink.name(), pid, flow.healthPort(), alive)),
-                alive, pid == null ? "not running (started by `lab demo` or `lab cdc`)" : flow.description(), List.of());
+                alive, pid == null ? "not running (started by " + flow.startedBy() + ")" : flow.description(), List.of());
     }
 }

@@ -129,31 +129,57 @@ public final class ChangeCaptureDemo {
                 return true;
             });
             long landedAfter = (System.currentTimeMillis() - started) / 1000;
-            Map<String, Integer> tableRows = new TreeMap<>();
-            Map<String, Integer> replayedRows = new TreeMap<>();
-            Map<String, Long> events = new TreeMap<>();
-            List<String> mismatches = new ArrayList<>();
             try (Connection db = connect()) {
-                for (String table : TABLES) {
-                    Map<String, JsonNode> replayed = new TreeMap<>();
-                    events.put(table, replay(fs, recovery, topic(table), replayed));
-                    Map<String, Map<String, String>> rows = tableContents(db, table);
-                    tableRows.put(table, rows.size());
-                    replayedRows.put(table, replayed.size());
-                    compare(table, rows, replayed, mismatches);
-                }
+                Replay replay = replayLakeAgainstTables(fs, db);
+                return new Report(statements, replay.tableRows(), replay.replayedRows(), replay.eventsLanded(), replay.mismatches(), landedAfter);
             }
-            return new Report(statements, tableRows, replayedRows, events, mismatches, landedAfter);
         }
     }
 
-    private static String topic(String table) {
+    /** The shop tables' change events in HDFS, replayed per key, next to the tables as they are now. */
+    public record Replay(Map<String, Integer> tableRows, Map<String, Integer> replayedRows, Map<String, Long> eventsLanded,
+                         List<String> mismatches) {
+        public boolean exact() {
+            return mismatches.isEmpty() && tableRows.equals(replayedRows);
+        }
+    }
+
+    /** Replays every committed change event of the shop tables under /datalake/raw and compares the result, row by row, with the tables. */
+    public static Replay replayLakeAgainstTables(FileSystem fs, Connection db) throws Exception {
+        OffsetRecovery recovery = new OffsetRecovery(fs, new LakeLayout(new Path(ROOT)));
+        Map<String, Integer> tableRows = new TreeMap<>();
+        Map<String, Integer> replayedRows = new TreeMap<>();
+        Map<String, Long> events = new TreeMap<>();
+        List<String> mismatches = new ArrayList<>();
+        for (String table : TABLES) {
+            Map<String, JsonNode> replayed = new TreeMap<>();
+            events.put(table, replay(fs, recovery, topic(table), replayed));
+            Map<String, Map<String, String>> rows = tableContents(db, table);
+            tableRows.put(table, rows.size());
+            replayedRows.put(table, replayed.size());
+            compare(table, rows, replayed, mismatches);
+        }
+        return new Replay(tableRows, replayedRows, events, mismatches);
+    }
+
+    /** The shop's tables, whose change events the demo lands: {@code customers}, {@code orders}. */
+    public static List<String> tables() {
+        return TABLES;
+    }
+
+    /** A connection as the lab database's root, which the lab creates without a password on 127.0.0.1. */
+    public static Connection connect(Lab lab) throws SQLException {
+        return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + lab.config().databasePort()
+                + "/?user=root&allowPublicKeyRetrieval=true&useSSL=false");
+    }
+
+    /** The change-event topic of a shop table, e.g. {@code rdbms.lab.shop.orders}. */
+    public static String topic(String table) {
         return "rdbms." + CdcComponent.SERVER + "." + DATABASE + "." + table;
     }
 
     private Connection connect() throws SQLException {
-        return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + lab.config().databasePort()
-                + "/?user=root&allowPublicKeyRetrieval=true&useSSL=false");
+        return connect(lab);
     }
 
     private static void createSchema(Connection db) throws SQLException {
