@@ -259,6 +259,7 @@ public final class CourseLabChecks {
     private static void deploy(CheckReport report, String bootstrapServers, String namenodeUri) throws Exception {
         java.util.Properties settings = new java.util.Properties();
         settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
         try (Admin admin = Admin.create(settings)) {
             List<Integer> ids = admin.describeCluster().nodes().get().stream().map(n -> n.id()).sorted().toList();
