@@ -80,6 +80,13 @@ public final class HdfsSink implements Runnable, AutoCloseable {
     private final Map<TopicPartition, Long> latestPlacedAt = new HashMap<>();
     private long nextRetentionCheckMs;
     private final HdfsOutage outage = new HdfsOutage(Duration.ofMillis(500), Duration.ofSeconds(30));
+    /**
+     * How often the NameNode is asked for the root's status between writes. Writes and commits notice a dead
+     * NameNode by themselves, but a sink with nothing to write (a quiet topic, every file just committed) would
+     * go on reporting healthy through an outage; one RPC every few seconds keeps its health honest.
+     */
+    static final Duration HDFS_CHECK_INTERVAL = Duration.ofSeconds(3);
+    private long nextHdfsCheckMs;
     private volatile boolean running = true;
 
     public HdfsSink(SinkConfig config, MeterRegistry registry) throws IOException {
@@ -170,6 +177,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
                         handle(record);
                     }
                     commitDueFiles(System.currentTimeMillis());
+                    checkHdfsWhenDue(System.currentTimeMillis());
                 } catch (UncheckedIOException e) {
                     beginOutage(e);
                 }
@@ -251,6 +259,18 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         if (first) {
             LOG.error("HDFS unavailable: {}; pausing consumption and retrying with backoff (nothing is committed past what is in HDFS)",
                     outage.cause());
+        }
+    }
+
+    private void checkHdfsWhenDue(long now) {
+        if (now < nextHdfsCheckMs) {
+            return;
+        }
+        nextHdfsCheckMs = now + HDFS_CHECK_INTERVAL.toMillis();
+        try {
+            fs.getFileStatus(new Path("/"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the NameNode did not answer a status check", e);
         }
     }
 
