@@ -154,38 +154,42 @@ class LabIT {
         browser.await("the sink to have landed everything", Duration.ofSeconds(60), () -> lagOnPage(sinkGroup) == 0);
 
         lab.sink().process().stop(Duration.ofSeconds(30));
-        // 6,000 readings while the sink is down, sent by the simulator's own command, which serves /health and /metrics meanwhile.
-        int simulatorPort = lab.config().simulatorHealthPort();
-        io.datalakelab.iot.fleet.SimulatorConfig fleet = io.datalakelab.iot.fleet.SimulatorConfig.from(io.datalakelab.iot.fleet.SimulatorConfig.SPEC.load(
-                null, Map.of(), List.of("bootstrap.servers=" + lab.config().bootstrapServers(), "sites=dashboard-it", "devices=20",
-                        "records=6000", "rate=1500", "progress.interval=0s", "health.port=" + simulatorPort)));
-        java.util.concurrent.CompletableFuture<Integer> sending = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return io.datalakelab.iot.fleet.SimulatorCommand.run(fleet);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        io.datalakelab.testkit.Await.until("the simulator's /metrics while it sends", Duration.ofSeconds(30), () -> {
-            String page = get(simulatorPort, "/metrics");
-            scrapes.put("sensor-simulator", page);
-            return page.contains("simulator_readings_acknowledged_total") && !page.contains("simulator_readings_acknowledged_total 0.0");
-        });
-        assertThat(get(simulatorPort, "/health")).contains("\"status\":\"UP\"");
-        assertThat(sending.get(2, TimeUnit.MINUTES)).isZero();
-
-        browser.await("a lag of 6,000 readings on the page", Duration.ofSeconds(60), () -> lagOnPage(sinkGroup) >= 6_000);
-        // The age of the oldest unconsumed reading, against 168 h of retention: well in the green.
-        browser.await("the age of the oldest unconsumed readings", Duration.ofSeconds(30), () -> browser.all(sinkGroup + " tbody tr").stream()
-                .anyMatch(row -> row.getText().contains(" old")));
-        assertThat(browser.attribute(sinkGroup, "data-risk")).isEqualTo("GREEN");
-        scrapes.put("lab dashboard (lagging)", get(dashboard.port(), "/metrics"));
-        assertThat(scrapes.get("lab dashboard (lagging)")).contains("lab_kafka_consumer_lag{group=\"lab-hdfs-sink\",partition=\"0\",topic=\"iot.sensor-readings\"}");
-        browser.screenshot(IMAGES.resolve("dashboard-sink-stopped.png"), null);
-        long peak = lagOnPage(sinkGroup);
-
-        lab.sink().start();
-        lab.sink().awaitReady(java.time.Instant.now().plusSeconds(120));
+        long peak;
+        try {
+            // 6,000 readings while the sink is down, sent by the simulator's own command, which serves /health and /metrics meanwhile.
+            int simulatorPort = lab.config().simulatorHealthPort();
+            io.datalakelab.iot.fleet.SimulatorConfig fleet = io.datalakelab.iot.fleet.SimulatorConfig.from(io.datalakelab.iot.fleet.SimulatorConfig.SPEC.load(
+                    null, Map.of(), List.of("bootstrap.servers=" + lab.config().bootstrapServers(), "sites=dashboard-it", "devices=20",
+                            "records=6000", "rate=1500", "progress.interval=0s", "health.port=" + simulatorPort)));
+            java.util.concurrent.CompletableFuture<Integer> sending = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return io.datalakelab.iot.fleet.SimulatorCommand.run(fleet);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            io.datalakelab.testkit.Await.until("the simulator's /metrics while it sends", Duration.ofSeconds(30), () -> {
+                String page = get(simulatorPort, "/metrics");
+                scrapes.put("sensor-simulator", page);
+                return page.contains("simulator_readings_acknowledged_total") && !page.contains("simulator_readings_acknowledged_total 0.0");
+            });
+            assertThat(get(simulatorPort, "/health")).contains("\"status\":\"UP\"");
+            assertThat(sending.get(2, TimeUnit.MINUTES)).isZero();
+    
+            browser.await("a lag of 6,000 readings on the page", Duration.ofSeconds(60), () -> lagOnPage(sinkGroup) >= 6_000);
+            // The age of the oldest unconsumed reading, against 168 h of retention: well in the green.
+            browser.await("the age of the oldest unconsumed readings", Duration.ofSeconds(30), () -> browser.all(sinkGroup + " tbody tr").stream()
+                    .anyMatch(row -> row.getText().contains(" old")));
+            assertThat(browser.attribute(sinkGroup, "data-risk")).isEqualTo("GREEN");
+            scrapes.put("lab dashboard (lagging)", get(dashboard.port(), "/metrics"));
+            assertThat(scrapes.get("lab dashboard (lagging)")).contains("lab_kafka_consumer_lag{group=\"lab-hdfs-sink\",partition=\"0\",topic=\"iot.sensor-readings\"}");
+            browser.screenshot(IMAGES.resolve("dashboard-sink-stopped.png"), null);
+            peak = lagOnPage(sinkGroup);
+        } finally {
+            // the later tests need the sink running, whatever happened above
+            lab.sink().start();
+            lab.sink().awaitReady(java.time.Instant.now().plusSeconds(120));
+        }
         browser.await("the lag to shrink back to 0", Duration.ofSeconds(120), () -> lagOnPage(sinkGroup) == 0);
         assertThat(peak).isGreaterThanOrEqualTo(6_000);
         assertThat(browser.consoleErrors()).isEmpty();

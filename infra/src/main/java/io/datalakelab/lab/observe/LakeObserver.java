@@ -91,6 +91,8 @@ public final class LakeObserver implements AutoCloseable {
     /** How long one look waits for records at lagging offsets before it leaves their age unknown. */
     private static final Duration PEEK_BUDGET = Duration.ofSeconds(3);
     private static final int TIMESTAMP_CACHE = 10_000;
+    /** The position of a partition the group owes but has never committed on (see {@link #positionsOf}). */
+    static final long NOT_COMMITTED = LakeSnapshot.GroupPartitionView.NOT_COMMITTED;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Lab lab;
@@ -285,24 +287,24 @@ public final class LakeObserver implements AutoCloseable {
         Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = get(admin().listConsumerGroupOffsets(specs).all());
 
         // Which records to read: the first unconsumed one of every lagging partition whose timestamp is not known yet.
+        Map<String, Map<TopicPartition, Long>> positions = new LinkedHashMap<>();
+        ids.forEach(id -> positions.put(id, positionsOf(committed.getOrDefault(id, Map.of()), described.get(id), ends)));
         Map<TopicPartition, Long> toRead = new HashMap<>();
-        committed.values().forEach(offsets -> offsets.forEach((tp, o) -> {
-            if (o != null && ends.containsKey(tp) && o.offset() < ends.get(tp) && o.offset() >= starts.getOrDefault(tp, 0L)
-                    && !timestamps.containsKey(key(tp, o.offset()))) {
-                toRead.merge(tp, o.offset(), Math::min);
+        positions.values().forEach(offsets -> offsets.forEach((tp, position) -> {
+            long at = position == NOT_COMMITTED ? starts.getOrDefault(tp, 0L) : position;
+            if (at < ends.get(tp) && at >= starts.getOrDefault(tp, 0L) && !timestamps.containsKey(key(tp, at))) {
+                toRead.merge(tp, at, Math::min);
             }
         }));
         readTimestamps(toRead, ends);
 
         List<ConsumerGroupView> out = new ArrayList<>();
         for (String id : ids) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = committed.getOrDefault(id, Map.of());
             List<GroupPartitionView> partitions = new ArrayList<>();
-            offsets.entrySet().stream()
-                    .filter(e -> e.getValue() != null && ends.containsKey(e.getKey()))
-                    .sorted(Comparator.comparing((Map.Entry<TopicPartition, OffsetAndMetadata> e) -> e.getKey().topic())
+            positions.get(id).entrySet().stream()
+                    .sorted(Comparator.comparing((Map.Entry<TopicPartition, Long> e) -> e.getKey().topic())
                             .thenComparingInt(e -> e.getKey().partition()))
-                    .forEach(e -> partitions.add(groupPartition(e.getKey(), e.getValue().offset(), starts.getOrDefault(e.getKey(), 0L),
+                    .forEach(e -> partitions.add(groupPartition(e.getKey(), e.getValue(), starts.getOrDefault(e.getKey(), 0L),
                             ends.get(e.getKey()), retention.getOrDefault(e.getKey().topic(), -1L), now)));
             if (partitions.isEmpty()) {
                 continue;
@@ -316,20 +318,48 @@ public final class LakeObserver implements AutoCloseable {
         return out;
     }
 
-    private GroupPartitionView groupPartition(TopicPartition tp, long committed, long start, long end, long retentionMs, long now) {
+    /**
+     * Where a group stands on every partition it owes: each partition of every topic it has committed on or is
+     * assigned, not only the partitions it has committed on. A partition that has received no record since the
+     * group started has no committed offset; when records arrive there, the group owes them from the partition's
+     * start (the sinks read from the earliest offset), and leaving that partition out would hide its lag and its
+     * retention risk. {@link #NOT_COMMITTED} marks such a partition.
+     */
+    static Map<TopicPartition, Long> positionsOf(Map<TopicPartition, OffsetAndMetadata> committed, ConsumerGroupDescription description,
+                                                 Map<TopicPartition, Long> ends) {
+        Set<String> topics = new TreeSet<>();
+        committed.forEach((tp, o) -> {
+            if (o != null) {
+                topics.add(tp.topic());
+            }
+        });
+        if (description != null) {
+            description.members().forEach(m -> m.assignment().topicPartitions().forEach(tp -> topics.add(tp.topic())));
+        }
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        ends.keySet().stream().filter(tp -> topics.contains(tp.topic())).forEach(tp -> {
+            OffsetAndMetadata o = committed.get(tp);
+            positions.put(tp, o == null ? NOT_COMMITTED : o.offset());
+        });
+        return positions;
+    }
+
+    private GroupPartitionView groupPartition(TopicPartition tp, long position, long start, long end, long retentionMs, long now) {
+        // never committed: the group will read from the partition's start, so everything in it is still owed
+        long committed = position == NOT_COMMITTED ? start : position;
         long lag = Math.max(0, end - committed);
-        if (committed < start) {
+        if (position != NOT_COMMITTED && committed < start) {
             // retention deleted records this group never read: lost to it, whatever it does next
             return new GroupPartitionView(tp.topic(), tp.partition(), committed, end, lag, null, retentionMs, null, RiskLevel.RED, true);
         }
         Long timestamp = lag == 0 ? null : timestamps.get(key(tp, committed));
         if (timestamp == null) {
-            return new GroupPartitionView(tp.topic(), tp.partition(), committed, end, lag, null, retentionMs, lag == 0 ? 0.0 : null,
+            return new GroupPartitionView(tp.topic(), tp.partition(), position, end, lag, null, retentionMs, lag == 0 ? 0.0 : null,
                     RiskLevel.GREEN, false);
         }
         long age = Math.max(0, now - timestamp);
         double ratio = retentionMs > 0 ? (double) age / retentionMs : 0.0;
-        return new GroupPartitionView(tp.topic(), tp.partition(), committed, end, lag, age, retentionMs, ratio, RiskLevel.of(ratio), false);
+        return new GroupPartitionView(tp.topic(), tp.partition(), position, end, lag, age, retentionMs, ratio, RiskLevel.of(ratio), false);
     }
 
     /**

@@ -59,6 +59,7 @@ public record LakeSnapshot(long takenAtMs, long refreshMs, boolean healthy, List
     }
 
     /**
+     * @param committedOffset       the group's committed offset, or {@link #NOT_COMMITTED}
      * @param oldestUnconsumedAgeMs age of the record at the committed offset (its Kafka timestamp); null when nothing is
      *                              unconsumed or it could not be read in time
      * @param retentionRatio        that age / the topic's {@code retention.ms}
@@ -66,6 +67,8 @@ public record LakeSnapshot(long takenAtMs, long refreshMs, boolean healthy, List
      */
     public record GroupPartitionView(String topic, int partition, long committedOffset, long endOffset, long lag,
                                      Long oldestUnconsumedAgeMs, long retentionMs, Double retentionRatio, RiskLevel risk, boolean expired) {
+        /** {@code committedOffset} of a partition the group has never committed on: it owes the partition from its start. */
+        public static final long NOT_COMMITTED = -1;
     }
 
     public record LostRangeView(String topic, int partition, long fromOffset, long toOffset, long records) {

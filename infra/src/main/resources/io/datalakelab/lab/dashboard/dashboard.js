@@ -180,7 +180,7 @@
         el('tbody', {}, g.partitions.map((p) => el('tr', {'data-topic': p.topic, 'data-partition': p.partition, 'data-lag': p.lag},
           el('td', {}, p.topic),
           el('td', {class: 'num'}, p.partition),
-          el('td', {class: 'num'}, count(p.committedOffset)),
+          el('td', {class: 'num'}, p.committedOffset < 0 ? 'none yet' : count(p.committedOffset)),
           el('td', {class: 'num'}, count(p.endOffset)),
           el('td', {class: 'num lag'}, count(p.lag)),
           el('td', {class: 'num'}, p.expired ? 'expired' : p.lag === 0 ? 'none' : duration(p.oldestUnconsumedAgeMs) + ' old'),
