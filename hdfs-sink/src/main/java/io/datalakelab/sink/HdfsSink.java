@@ -81,12 +81,20 @@ public final class HdfsSink implements Runnable, AutoCloseable {
     private long nextRetentionCheckMs;
     private final HdfsOutage outage = new HdfsOutage(Duration.ofMillis(500), Duration.ofSeconds(30));
     /**
-     * How often the NameNode is asked for the root's status between writes. Writes and commits notice a dead
-     * NameNode by themselves, but a sink with nothing to write (a quiet topic, every file just committed) would
-     * go on reporting healthy through an outage; one RPC every few seconds keeps its health honest.
+     * How often a thread of its own asks the NameNode for the root's status. Writes and commits notice a dead
+     * NameNode by themselves, but only when one is due, and an RPC in flight when the NameNode dies can hold
+     * the consuming thread until the connection drops; /health must say DOWN meanwhile, so it does not wait
+     * for the consuming thread.
      */
     static final Duration HDFS_CHECK_INTERVAL = Duration.ofSeconds(3);
-    private long nextHdfsCheckMs;
+    private final java.util.concurrent.ScheduledExecutorService nameNodeProbe = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+                Thread thread = new Thread(runnable, "hdfs-sink-namenode-probe");
+                thread.setDaemon(true);
+                return thread;
+            });
+    private volatile String nameNodeProblem;
+    private volatile long probeSentMs;
     private volatile boolean running = true;
 
     public HdfsSink(SinkConfig config, MeterRegistry registry) throws IOException {
@@ -146,6 +154,8 @@ public final class HdfsSink implements Runnable, AutoCloseable {
      */
     @Override
     public void run() {
+        long every = HDFS_CHECK_INTERVAL.toMillis();
+        nameNodeProbe.scheduleWithFixedDelay(this::probeNameNode, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
         if (config.topicsRegex().isPresent()) {
             consumer.subscribe(config.topicsRegex().get(), new Rebalance());
         } else {
@@ -177,7 +187,6 @@ public final class HdfsSink implements Runnable, AutoCloseable {
                         handle(record);
                     }
                     commitDueFiles(System.currentTimeMillis());
-                    checkHdfsWhenDue(System.currentTimeMillis());
                 } catch (UncheckedIOException e) {
                     beginOutage(e);
                 }
@@ -262,15 +271,19 @@ public final class HdfsSink implements Runnable, AutoCloseable {
         }
     }
 
-    private void checkHdfsWhenDue(long now) {
-        if (now < nextHdfsCheckMs) {
-            return;
-        }
-        nextHdfsCheckMs = now + HDFS_CHECK_INTERVAL.toMillis();
+    private void probeNameNode() {
+        probeSentMs = System.currentTimeMillis();
         try {
             fs.getFileStatus(new Path("/"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("the NameNode did not answer a status check", e);
+            probeSentMs = 0;
+            nameNodeProblem = null;
+            if (!outage.isActive()) {
+                metrics.hdfsAvailable(true);
+            }
+        } catch (IOException | RuntimeException e) {
+            probeSentMs = 0;
+            nameNodeProblem = "the NameNode did not answer a status request: " + e;
+            metrics.hdfsAvailable(false);
         }
     }
 
@@ -373,7 +386,14 @@ public final class HdfsSink implements Runnable, AutoCloseable {
 
     /** Why the sink cannot write to HDFS right now, if it cannot. */
     public Optional<String> hdfsProblem() {
-        return outage.isActive() ? Optional.of(outage.cause()) : Optional.empty();
+        if (outage.isActive()) {
+            return Optional.of(outage.cause());
+        }
+        long waited = probeSentMs == 0 ? 0 : System.currentTimeMillis() - probeSentMs;
+        if (waited > HDFS_CHECK_INTERVAL.toMillis()) {
+            return Optional.of("the NameNode has not answered a status request for " + waited + " ms");
+        }
+        return Optional.ofNullable(nameNodeProblem);
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record) {
@@ -530,6 +550,7 @@ public final class HdfsSink implements Runnable, AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        nameNodeProbe.shutdownNow();
         watchdog.close();
         deadLetters.close();
         fs.close();

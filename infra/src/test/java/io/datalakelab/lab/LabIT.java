@@ -563,6 +563,11 @@ class LabIT {
         } finally {
             System.err.print(progress.toString(StandardCharsets.UTF_8));
             reports.forEach(report -> System.err.println(report.line()));
+            if (reports.size() < 4 || reports.stream().anyMatch(report -> !report.problems().isEmpty())) {
+                List<String> log = Files.readAllLines(lab.sink().process().logFile());
+                System.err.println("the sink's log, last 80 lines:");
+                log.subList(Math.max(0, log.size() - 80), log.size()).forEach(System.err::println);
+            }
         }
         assertThat(reports).allSatisfy(report -> {
             assertThat(report.faults()).as(report.line()).isEqualTo(1);
