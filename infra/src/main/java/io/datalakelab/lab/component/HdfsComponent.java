@@ -73,7 +73,8 @@ public final class HdfsComponent implements LabComponent {
         Path home = state.dir("hdfs").toAbsolutePath();
         Path nameDir = home.resolve("namenode");
         Path nameConf = writeConf(home.resolve("conf/namenode"), nodeSettings(Map.of(
-                "dfs.namenode.name.dir", nameDir.toUri().toString())));
+                // The edits too: left unset, formatting (which reads no defaults) would also format /tmp/hadoop/dfs/name.
+                "dfs.namenode.name.dir", nameDir.toUri().toString(), "dfs.namenode.edits.dir", nameDir.toUri().toString())));
         if (!Files.exists(nameDir.resolve("current/VERSION"))) {
             Configuration format = new Configuration(false);
             format.addResource(new org.apache.hadoop.fs.Path(nameConf.resolve("core-site.xml").toUri()));
