@@ -176,6 +176,30 @@ class HdfsSinkIT {
         assertThat(audit(topic, null, 4_000).offsetOverlaps()).isZero();
     }
 
+    @Test
+    void aDeviceWhoseCounterStartsAgainIsAnotherRunNotADuplicateWhileTheSameReadingTwiceIsOne() throws Exception {
+        String topic = "counter-restart";
+        createTopic(topic, 2);
+        long anHourAgo = System.currentTimeMillis() - 3_600_000;
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-c", 4, 1_000, anHourAgo);
+        // The same four devices, their counters from 1 again (the simulator run a second time), an hour later.
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-c", 4, 1_000, anHourAgo + 3_600_000);
+        runSinkUntilLanded(topic, "g-counter", endOffsets(topic));
+
+        AuditReport twoRuns = audit(topic, "site-c", 2_000);
+        assertThat(twoRuns.records()).isEqualTo(2_000);
+        assertThat(twoRuns.restartedSequences()).isEqualTo(1_000);
+        assertThat(twoRuns.duplicated()).isZero();
+        assertThat(twoRuns.isExact()).isTrue();
+
+        // The first run's readings once more, event times and all: these are duplicates, whatever the run.
+        TestReadings.send(kafka.bootstrapServers(), topic, "site-c", 4, 1_000, anHourAgo);
+        runSinkUntilLanded(topic, "g-counter", endOffsets(topic));
+        AuditReport resent = audit(topic, "site-c", 2_000);
+        assertThat(resent.duplicated()).isEqualTo(1_000);
+        assertThat(resent.isExact()).isFalse();
+    }
+
     private static void runSinkUntilLanded(String topic, String group, Map<Integer, Long> endOffsets, String... settings) throws Exception {
         try (HdfsSink sink = new HdfsSink(config(topic, group, 1_000_000, Duration.ofSeconds(1), settings), HealthServer.newRegistry())) {
             Thread worker = new Thread(sink);

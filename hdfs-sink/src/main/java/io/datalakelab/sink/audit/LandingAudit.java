@@ -14,9 +14,11 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -56,7 +58,8 @@ public final class LandingAudit {
         long overlaps = overlaps(filesByDirectory);
         long gaps = gaps(files, reportedLost);
 
-        Map<String, BitSet> seen = new HashMap<>();
+        Map<String, DeviceSequences> seen = new HashMap<>();
+        Set<String> laterRuns = new HashSet<>();
         Map<Integer, Long> perPartition = new TreeMap<>();
         long records = 0;
         long duplicated = 0;
@@ -84,12 +87,15 @@ public final class LandingAudit {
                     return;
                 }
                 tally.records++;
-                BitSet sequences = seen.computeIfAbsent(reading.deviceId(), d -> new BitSet());
+                DeviceSequences sequences = seen.computeIfAbsent(reading.deviceId(), d -> new DeviceSequences());
                 int sequence = Math.toIntExact(reading.sequence());
-                if (sequences.get(sequence)) {
+                if (sequences.add(sequence, reading.eventTime())) {
+                    return;
+                }
+                // Seen before: the same reading twice, or a reading of a later run of a device whose counter started again.
+                if (sequences.eventTime(sequence) == reading.eventTime()
+                        || !laterRuns.add(reading.deviceId() + '\u0000' + sequence + '\u0000' + reading.eventTime())) {
                     tally.duplicated++;
-                } else {
-                    sequences.set(sequence);
                 }
             });
             records += tally.records;
@@ -103,17 +109,40 @@ public final class LandingAudit {
                 lastModified = Math.max(lastModified, status.getModificationTime());
             }
         }
-        long distinct = 0;
+        long distinct = laterRuns.size();
         long missing = 0;
-        for (BitSet sequences : seen.values()) {
-            int count = sequences.cardinality();
+        for (DeviceSequences sequences : seen.values()) {
+            int count = sequences.seen.cardinality();
             distinct += count;
-            missing += sequences.length() - 1 - count;
+            missing += sequences.seen.length() - 1 - count;
         }
         long lost = expectedRecords.isPresent() ? Math.max(0, expectedRecords.getAsLong() - distinct) : missing;
         long reportedLostRecords = reportedLost.stream().mapToLong(LostRange::count).sum();
-        return new AuditReport(topic, filesRead, records, perPartition, seen.size(), duplicated, missing, lost,
+        return new AuditReport(topic, filesRead, records, perPartition, seen.size(), duplicated, laterRuns.size(), missing, lost,
                 overlaps, gaps, reportedLostRecords, unreadable, lastModified);
+    }
+
+    /** One device's sequence numbers seen so far, each with the event time of its first reading. */
+    private static final class DeviceSequences {
+        final BitSet seen = new BitSet();
+        private long[] eventTimes = new long[64];
+
+        /** Records the reading; false when its sequence number was seen before. */
+        boolean add(int sequence, long eventTime) {
+            if (seen.get(sequence)) {
+                return false;
+            }
+            seen.set(sequence);
+            if (sequence >= eventTimes.length) {
+                eventTimes = java.util.Arrays.copyOf(eventTimes, Math.max(sequence + 1, eventTimes.length * 2));
+            }
+            eventTimes[sequence] = eventTime;
+            return true;
+        }
+
+        long eventTime(int sequence) {
+            return eventTimes[sequence];
+        }
     }
 
     /** Counts of one file, filled in by the reader's callback. */

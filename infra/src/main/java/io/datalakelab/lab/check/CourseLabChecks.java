@@ -204,6 +204,8 @@ public final class CourseLabChecks {
                 return;
             }
             report.expect(audit.isExact(), "landing audit: " + audit.lost() + " lost, " + audit.duplicated() + " duplicated"
+                    + (audit.restartedSequences() == 0 ? "" : " (" + audit.restartedSequences()
+                            + " readings are from later runs of devices whose sequence numbers started again: simulator runs with the same sites)")
                     + (audit.isExact() ? "" : " (`./lab lake landing-audit` says where)"));
         }
     }
@@ -234,8 +236,12 @@ public final class CourseLabChecks {
         service(report, lab.flume().status(), "./lab flume");
         String root = lab.config().flumeHdfsRoot();
         try (FileSystem fs = lab.hdfs().client()) {
-            long files = fs.exists(new Path(root)) ? countFiles(fs, new Path(root)) : 0;
-            report.expect(files > 0, files + " files under " + root + (files > 0 ? "" : ": send readings through Flume with `./lab simulate output=flume records=1000`"));
+            long files = fs.exists(new Path(root)) ? countFiles(fs, new Path(root), false) : 0;
+            long open = fs.exists(new Path(root)) ? countFiles(fs, new Path(root), true) : 0;
+            report.expect(files > 0, files + " files under " + root + (files > 0 ? ""
+                    : open > 0 ? ": " + open + " still open (.tmp); Flume closes a file " + lab.config().flumeHdfsRoll().toSeconds()
+                            + " s after it opened it (flume.hdfs.roll): check again then"
+                    : ": send readings through Flume with `./lab simulate output=flume records=1000`"));
         }
     }
 
@@ -355,12 +361,13 @@ public final class CourseLabChecks {
         return admin.listTopics().names().get().contains(topic);
     }
 
-    private static long countFiles(FileSystem fs, Path root) throws IOException {
+    /** Closed files under root, or with {@code stillOpen} the files Flume is still writing (their names end in .tmp). */
+    private static long countFiles(FileSystem fs, Path root, boolean stillOpen) throws IOException {
         long files = 0;
         RemoteIterator<LocatedFileStatus> all = fs.listFiles(root, true);
         while (all.hasNext()) {
             String name = all.next().getPath().getName();
-            if (!name.startsWith(".") && !name.endsWith(".tmp")) { // Flume's file still being written ends in .tmp
+            if (!name.startsWith(".") && name.endsWith(".tmp") == stillOpen) {
                 files++;
             }
         }
